@@ -1,0 +1,83 @@
+"""Factories shared by every app's tests: articles need authors, comments need articles."""
+
+from datetime import timedelta
+
+import factory
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+
+from articles.models import Article, Byline, Section
+from authors.models import Author
+from comments.models import Comment
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ["username"]
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@example.com")
+    password = factory.django.Password("correct horse battery staple")
+
+
+class AuthorFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Author
+
+    name = factory.Faker("name")
+    slug = factory.Sequence(lambda n: f"author-{n}")
+    bio = factory.Faker("paragraph", nb_sentences=3)
+
+
+class SectionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Section
+        django_get_or_create = ["slug"]
+
+    name = factory.Sequence(lambda n: f"Section {n}")
+    slug = factory.Sequence(lambda n: f"section-{n}")
+
+
+class ArticleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Article
+        skip_postgeneration_save = True
+
+    headline = factory.Faker("sentence", nb_words=7)
+    slug = factory.Sequence(lambda n: f"story-{n}")
+    summary = factory.Faker("paragraph", nb_sentences=2)
+    body = factory.LazyFunction(lambda: "<p>First paragraph.</p><p>Second paragraph.</p>")
+    section = factory.SubFactory(SectionFactory)
+    status = Article.Status.DRAFT
+
+    class Params:
+        published = factory.Trait(
+            status=Article.Status.PUBLISHED,
+            published_at=factory.LazyFunction(lambda: timezone.now() - timedelta(hours=1)),
+        )
+
+    @factory.post_generation
+    def authors(self, create, extracted, **kwargs):
+        if not create:
+            return
+        for position, author in enumerate(extracted if extracted is not None else [AuthorFactory()]):
+            Byline.objects.create(article=self, author=author, position=position)
+
+    @factory.post_generation
+    def tags(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.tags.add(*extracted)
+
+
+class CommentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Comment
+
+    article = factory.SubFactory(ArticleFactory, published=True)
+    name = factory.Faker("name")
+    email = factory.Faker("email")
+    body = factory.Faker("paragraph")
+    status = Comment.Status.PENDING
+    ip_address = "203.0.113.7"
