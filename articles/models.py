@@ -16,7 +16,9 @@ from newsroom.sanitize import sanitize_html
 class Section(models.Model):
     name = models.CharField(max_length=80, unique=True)
     slug = models.SlugField(max_length=80, unique=True)
-    description = models.CharField(max_length=240, blank=True, help_text="One line, shown at the top of the section page.")
+    description = models.CharField(
+        max_length=240, blank=True, help_text="One line, shown at the top of the section page."
+    )
     position = models.PositiveSmallIntegerField(default=0, help_text="Order in the navigation bar; lower comes first.")
 
     class Meta:

@@ -10,7 +10,9 @@ class Author(models.Model):
     slug = models.SlugField(max_length=140, unique=True, help_text="Part of the author page's address.")
     job_title = models.CharField(max_length=120, blank=True, help_text="For example: Africa correspondent.")
     bio = models.TextField(blank=True, help_text="Plain text, shown under the byline and on the author page.")
-    photo = models.ImageField(upload_to="authors/%Y/", blank=True, width_field="photo_width", height_field="photo_height")
+    photo = models.ImageField(
+        upload_to="authors/%Y/", blank=True, width_field="photo_width", height_field="photo_height"
+    )
     photo_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
     photo_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
     user = models.OneToOneField(

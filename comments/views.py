@@ -15,10 +15,11 @@ from comments.services import post_comment
 def post_comment_view(request: HttpRequest, slug: str) -> HttpResponse:
     # Drafts and unknown slugs answer 404 exactly as the article page does: a comment form
     # must not reveal that an unpublished story exists.
-    article = get_object_or_404(Article.objects.published().for_detail(), slug=slug)
+    article = get_object_or_404(Article.objects.published(), slug=slug)
     form = CommentForm(request.POST)
     if not form.is_valid():
-        return render_article(request, article, form)
+        # Only the error path renders the page, so only it pays for the byline and tags.
+        return render_article(request, Article.objects.for_detail().get(pk=article.pk), form)
     post_comment(
         article=article,
         ip_address=request.META.get("REMOTE_ADDR") or None,

@@ -5,6 +5,7 @@ explicit so a reviewer can read the whole policy on one screen; links are checke
 module's own scheme test as well as by bleach's, so a parser quirk in one does not open a hole.
 """
 
+import html
 from urllib.parse import urlsplit
 
 import bleach
@@ -21,7 +22,8 @@ _URL_IGNORED = "".join(chr(c) for c in range(0x21)) + "\x7f"
 
 def is_safe_url(value: str) -> bool:
     """A link target that cannot run script: http, https, mailto, or a path on this site."""
-    cleaned = value.strip().translate({ord(c): None for c in _URL_IGNORED})
+    # Entities are decoded first, as a browser would before it reads the scheme.
+    cleaned = html.unescape(value).strip().translate({ord(c): None for c in _URL_IGNORED})
     if not cleaned or cleaned.startswith("\\") or cleaned.startswith("/\\"):
         return False
     try:

@@ -1,0 +1,180 @@
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from articles.models import Article
+from tests.factories import ArticleFactory, AuthorFactory, CommentFactory, SectionFactory
+from tests.images import image_upload
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def full_article():
+    """An article with every part the sample page has."""
+    first = AuthorFactory(name="Marisol Gonzalez", slug="marisol-gonzalez", bio="Marisol Gonzalez is a journalist.")
+    second = AuthorFactory(name="Amadou Diallo", slug="amadou-diallo", bio="Amadou Diallo reports from Bamako.")
+    return ArticleFactory(
+        published=True,
+        headline="Wagner Exits Mali",
+        slug="wagner-exits-mali",
+        summary="Wagner mercenaries have officially left Mali.",
+        body="<p>First paragraph.</p><blockquote><p>“Mission accomplished.”</p></blockquote><p>Last paragraph.</p>",
+        hero_image=image_upload("hero.png", (1600, 900)),
+        hero_alt="Armoured vehicles in a desert",
+        hero_caption="A convoy near Gao",
+        hero_credit="Newsroom",
+        source_name="inkl.com",
+        source_url="https://www.inkl.com",
+        section=SectionFactory(name="World", slug="world"),
+        authors=[first, second],
+        tags=["Mali", "Sahel"],
+    )
+
+
+def test_article_page_shows_every_part_of_the_story(client, full_article):
+    response = client.get(full_article.get_absolute_url())
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert '<h1 class="story__headline">Wagner Exits Mali</h1>' in html
+    assert 'alt="Armoured vehicles in a desert" width="1600" height="900"' in html
+    assert '<figcaption>A convoy near Gao <span class="credit">Newsroom</span></figcaption>' in html
+    assert "Wagner mercenaries have officially left Mali." in html
+    assert "<blockquote><p>“Mission accomplished.”</p></blockquote>" in html
+    assert '<a href="https://www.inkl.com" rel="noopener noreferrer">inkl.com</a>' in html
+    assert '<a href="/authors/marisol-gonzalez/" rel="author">Marisol Gonzalez</a> and ' in html
+    assert "Amadou Diallo reports from Bamako." in html
+    assert '<a href="/sections/world/">World</a>' in html
+    assert 'href="/tags/mali/" rel="tag">Mali</a>' in html
+    assert f'<time datetime="{full_article.published_at.isoformat()}' in html
+    assert '<form class="comment-form" method="post"' in html
+
+
+def test_article_page_is_semantic_html_without_inline_script(client, full_article):
+    html = client.get(full_article.get_absolute_url()).content.decode()
+    for landmark in ('<article class="story">', '<header class="story__header">', "<figure", "<main"):
+        assert landmark in html
+    assert "<script" not in html
+    assert " style=" not in html
+    assert html.count("<h1") == 1
+
+
+def test_text_fields_are_escaped_on_the_article_page(client):
+    article = ArticleFactory(
+        published=True,
+        headline="<script>alert('h')</script>",
+        summary="<b>bold?</b>",
+        source_name="<i>src</i>",
+        authors=[AuthorFactory(name="<em>Eve</em>", bio="<script>alert('bio')</script>")],
+    )
+    html = client.get(article.get_absolute_url()).content.decode()
+    assert "<script>alert" not in html
+    assert "&lt;script&gt;alert(&#x27;h&#x27;)&lt;/script&gt;" in html
+    assert "&lt;b&gt;bold?&lt;/b&gt;" in html
+    assert "&lt;em&gt;Eve&lt;/em&gt;" in html
+
+
+@pytest.mark.parametrize(
+    "hidden",
+    [
+        {"status": Article.Status.DRAFT},
+        {"status": Article.Status.PUBLISHED, "published_at": timezone.now() + timedelta(hours=1)},
+    ],
+    ids=["draft", "scheduled"],
+)
+def test_drafts_and_scheduled_articles_are_invisible_to_readers(client, hidden):
+    author = AuthorFactory()
+    section = SectionFactory()
+    article = ArticleFactory(authors=[author], section=section, tags=["secret"], **hidden)
+    assert client.get(article.get_absolute_url()).status_code == 404
+    for listing in (
+        reverse("articles:home"),
+        author.get_absolute_url(),
+        section.get_absolute_url(),
+        reverse("articles:tag", args=["secret"]),
+    ):
+        response = client.get(listing)
+        assert response.status_code == 200
+        assert article.headline not in response.content.decode()
+
+
+def test_scheduled_article_appears_once_its_time_has_come(client):
+    article = ArticleFactory(status=Article.Status.PUBLISHED, published_at=timezone.now() + timedelta(hours=1))
+    assert client.get(article.get_absolute_url()).status_code == 404
+    Article.objects.filter(pk=article.pk).update(published_at=timezone.now() - timedelta(seconds=1))
+    assert client.get(article.get_absolute_url()).status_code == 200
+
+
+def test_home_page_lists_newest_first_and_paginates(client, settings):
+    settings.ARTICLES_PER_PAGE = 2
+    now = timezone.now()
+    old, middle, new = (
+        ArticleFactory(published=True, headline=f"Story {label}", published_at=now - timedelta(hours=hours))
+        for label, hours in (("old", 3), ("middle", 2), ("new", 1))
+    )
+    first_page = client.get(reverse("articles:home")).content.decode()
+    assert first_page.index(new.headline) < first_page.index(middle.headline)
+    assert old.headline not in first_page
+    assert 'rel="next" href="?page=2"' in first_page
+    second_page = client.get(reverse("articles:home"), {"page": 2}).content.decode()
+    assert old.headline in second_page
+    assert new.headline not in second_page
+
+
+@pytest.mark.parametrize("page", ["999", "abc", "-1", "1.5"])
+def test_a_mangled_page_number_shows_a_real_page_not_an_error(client, page):
+    ArticleFactory(published=True)
+    assert client.get(reverse("articles:home"), {"page": page}).status_code == 200
+
+
+def test_section_and_tag_pages_list_their_stories_only(client):
+    world, business = SectionFactory(name="World", slug="world"), SectionFactory(name="Business", slug="business")
+    in_world = ArticleFactory(published=True, section=world, tags=["Mali"])
+    in_business = ArticleFactory(published=True, section=business, tags=["Markets"])
+    world_page = client.get(world.get_absolute_url()).content.decode()
+    assert in_world.headline in world_page and in_business.headline not in world_page
+    tag_page = client.get(reverse("articles:tag", args=["markets"])).content.decode()
+    assert in_business.headline in tag_page and in_world.headline not in tag_page
+
+
+def test_unknown_pages_get_the_sites_own_404(client):
+    response = client.get("/articles/no-such-story/")
+    assert response.status_code == 404
+    assert "We can’t find that page" in response.content.decode()
+    assert client.get("/sections/nowhere/").status_code == 404
+    assert client.get("/tags/nothing/").status_code == 404
+
+
+# Query budgets. Article page: article with section, bylines with authors, tags, approved
+# comments, section navigation = 5, whatever the number of authors, tags and comments.
+@pytest.mark.parametrize("count", [1, 8])
+def test_article_page_query_count_does_not_grow_with_comments_tags_or_authors(client, django_assert_num_queries, count):
+    article = ArticleFactory(
+        published=True, authors=AuthorFactory.create_batch(count), tags=[f"tag{i}" for i in range(count)]
+    )
+    CommentFactory.create_batch(count, article=article, status="approved")
+    SectionFactory.create_batch(count)
+    with django_assert_num_queries(5, info="article+section, bylines+authors, tags, comments, section nav"):
+        response = client.get(article.get_absolute_url())
+    assert response.content.decode().count('class="comment"') == count
+
+
+# Home page: count for the paginator, articles with sections, bylines with authors, tags,
+# section navigation = 5, whatever the number of articles on the page.
+@pytest.mark.parametrize("count", [1, 10])
+def test_home_page_query_count_does_not_grow_with_articles(client, django_assert_num_queries, count):
+    for _ in range(count):
+        ArticleFactory(published=True, authors=AuthorFactory.create_batch(2), tags=["a", "b"])
+    with django_assert_num_queries(5, info="count, articles+sections, bylines+authors, tags, section nav"):
+        response = client.get(reverse("articles:home"))
+    assert response.content.decode().count('class="card"') == count
+
+
+@pytest.mark.parametrize("count", [1, 10])
+def test_section_page_query_count_does_not_grow_with_articles(client, django_assert_num_queries, count):
+    section = SectionFactory()
+    ArticleFactory.create_batch(count, published=True, section=section, tags=["x"])
+    with django_assert_num_queries(6, info="section, count, articles+sections, bylines+authors, tags, nav"):
+        assert client.get(section.get_absolute_url()).status_code == 200

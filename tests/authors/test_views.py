@@ -1,0 +1,51 @@
+import pytest
+
+from articles.models import Article
+from tests.factories import ArticleFactory, AuthorFactory
+from tests.images import image_upload
+
+pytestmark = pytest.mark.django_db
+
+
+def test_author_page_shows_name_photo_bio_and_their_published_stories(client):
+    author = AuthorFactory(
+        name="Marisol Gonzalez",
+        job_title="Culture writer",
+        bio="Marisol writes.",
+        photo=image_upload("m.png", (400, 400)),
+    )
+    theirs = ArticleFactory(published=True, authors=[author])
+    draft = ArticleFactory(status=Article.Status.DRAFT, authors=[author])
+    someone_elses = ArticleFactory(published=True)
+    html = client.get(author.get_absolute_url()).content.decode()
+    assert '<h1 class="page-title">Marisol Gonzalez</h1>' in html
+    assert "Culture writer" in html and "Marisol writes." in html
+    assert 'alt="Marisol Gonzalez" width="400" height="400"' in html
+    assert theirs.headline in html
+    assert draft.headline not in html
+    assert someone_elses.headline not in html
+
+
+def test_author_page_paginates(client, settings):
+    settings.ARTICLES_PER_PAGE = 3
+    author = AuthorFactory()
+    ArticleFactory.create_batch(4, published=True, authors=[author])
+    first = client.get(author.get_absolute_url()).content.decode()
+    assert first.count('class="card"') == 3
+    assert "Page 1 of 2" in first
+    assert client.get(author.get_absolute_url(), {"page": 2}).content.decode().count('class="card"') == 1
+
+
+def test_unknown_author_is_a_404(client):
+    assert client.get("/authors/nobody/").status_code == 404
+
+
+# Author, count, articles+sections, bylines+authors, tags, section navigation = 6.
+@pytest.mark.parametrize("count", [1, 10])
+def test_author_page_query_count_does_not_grow_with_articles(client, django_assert_num_queries, count):
+    author = AuthorFactory()
+    for _ in range(count):
+        ArticleFactory(published=True, authors=[author, AuthorFactory()], tags=["a", "b"])
+    with django_assert_num_queries(6, info="author, count, articles+sections, bylines+authors, tags, nav"):
+        response = client.get(author.get_absolute_url())
+    assert response.content.decode().count('class="card"') == count
