@@ -1,0 +1,54 @@
+"""manage.py import_article FILE: load a captured plain-text article page; parsing and writes live in the importer."""
+
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from articles.importer import ImportRefused, import_article, read_article_file, read_hero_image
+
+
+class Command(BaseCommand):
+    help = (
+        "Import a captured plain-text article (headline, image description, standfirst, paragraphs,"
+        " 'Original Source:' line, author bio). Importing the same file again updates the same article."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("file", type=Path, help="The UTF-8 text file to import.")
+        parser.add_argument("--section", metavar="NAME", help="Section name, for example World; created if missing.")
+        parser.add_argument(
+            "--tag", action="append", default=[], dest="tags", metavar="NAME", help="A tag to add; repeatable."
+        )
+        parser.add_argument("--publish", action="store_true", help="Publish now (the first publication time is kept).")
+        parser.add_argument("--image", type=Path, metavar="PATH", help="Hero image file: JPEG, PNG, WebP or GIF.")
+        parser.add_argument("--image-caption", default="", metavar="TEXT", help="Caption shown under the image.")
+        parser.add_argument("--image-credit", default="", metavar="TEXT", help="For example: Reuters/Jane Doe.")
+
+    def handle(self, *args, **options) -> None:
+        path: Path = options["file"]
+        try:
+            parsed = read_article_file(path)
+            image = None
+            if options["image"] is not None:
+                image = read_hero_image(
+                    options["image"], caption=options["image_caption"], credit=options["image_credit"]
+                )
+            elif options["image_caption"] or options["image_credit"]:
+                raise ImportRefused("--image-caption and --image-credit describe an image: add --image PATH")
+            outcome = import_article(
+                parsed, section=options["section"], tags=options["tags"], publish=options["publish"], image=image
+            )
+        except ImportRefused as exc:
+            raise CommandError(f"Refused {path}: {exc}") from exc
+
+        article = outcome.article
+        verb = "Created" if outcome.created else "Updated"
+        author = f"{parsed.author_name} ({'new author' if outcome.author_created else 'existing author'})"
+        self.stdout.write(
+            self.style.SUCCESS(f"{verb} article {article.pk} “{article.headline}” [{article.get_status_display()}]")
+        )
+        self.stdout.write(f"  slug: {article.slug}\n  byline: {author}")
+        if image is not None:
+            self.stdout.write(
+                f"  image: {'stored ' + article.hero_image.name if outcome.image_stored else 'unchanged'}"
+            )
