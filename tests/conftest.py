@@ -1,7 +1,16 @@
 """Fixtures every app's tests share; app-specific ones live beside their tests."""
 
-import pytest
+import os
+import uuid
+from pathlib import Path
+from typing import NoReturn
 
+import pytest
+import redis
+from django.db import connection
+from django.db.backends.base.base import BaseDatabaseWrapper
+
+from newsroom.settings import env_bool
 from tests.factories import UserFactory
 
 
@@ -25,3 +34,58 @@ def admin_user(db):
 def editor_client(client, admin_user):
     client.force_login(admin_user)
     return client
+
+
+# Real services ------------------------------------------------------------------------------
+# PostgreSQL, Redis and Chromium are never mocked: a test that needs one talks to the real thing.
+# On a laptop without it the test skips and says why; CI sets NEWSROOM_REQUIRE_SERVICES=1, which
+# turns that skip into a failure, so a service missing in CI cannot pass as a green run.
+
+CHROMIUM = Path("/usr/bin/chromium")  # Debian's package; Playwright's own browser download is not used
+
+
+def require_service(reason: str) -> NoReturn:
+    """Skip the calling test because `reason`, or fail it where NEWSROOM_REQUIRE_SERVICES=1."""
+    if env_bool("NEWSROOM_REQUIRE_SERVICES"):
+        pytest.fail(f"{reason}; NEWSROOM_REQUIRE_SERVICES=1 requires it.", pytrace=False)
+    pytest.skip(reason)
+
+
+@pytest.fixture
+def postgresql_connection(db) -> BaseDatabaseWrapper:
+    """The test database connection, on runs that DATABASE_URL points at PostgreSQL.
+
+    Without DATABASE_URL the run is on SQLite by choice (CI's first pass), not for want of a
+    server, so this skips even where services are required."""
+    if not os.environ.get("DATABASE_URL"):
+        pytest.skip("DATABASE_URL is not set: this run is on SQLite.")
+    return connection
+
+
+@pytest.fixture
+def redis_url() -> str:
+    """REDIS_URL, once its server has answered a PING."""
+    url = os.environ.get("REDIS_URL", "")
+    if not url:
+        require_service("REDIS_URL is not set, so the cache is this process's memory")
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=2).ping()
+    except redis.RedisError as exc:
+        require_service(f"Redis at REDIS_URL does not answer: {exc}")
+    return url
+
+
+@pytest.fixture(scope="session")
+def chromium() -> Path:
+    """Debian's Chromium, which the browser tests drive through Playwright."""
+    if not CHROMIUM.exists():
+        require_service(f"{CHROMIUM} is missing (apt-get install chromium)")
+    return CHROMIUM
+
+
+@pytest.fixture(autouse=True)
+def _isolated_cache(settings) -> None:
+    """Each test gets a cache of its own through a fresh key prefix. A Redis server outlives the
+    test run, so without it a value cached by the SQLite pass of CI could answer in the PostgreSQL
+    pass; the keys left behind expire with the cache's default timeout."""
+    settings.CACHES = {"default": {**settings.CACHES["default"], "KEY_PREFIX": f"test-{uuid.uuid4().hex}"}}

@@ -1,0 +1,52 @@
+# Everyday commands. `make run` serves the site with demo content; `make test` runs the linter
+# and every test, exactly as CI does (.ci/run). Both set up .venv on first use, and re-install
+# packages only after the lock file they depend on changes.
+
+# The first Python 3.11 found: python3.11, else python3 if it is 3.11 (pyproject.toml requires 3.11).
+PYTHON ?= $(shell command -v python3.11 2>/dev/null || \
+	{ python3 -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))' 2>/dev/null && command -v python3; })
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+PYTEST_ARGS ?=
+
+.DEFAULT_GOAL := help
+.PHONY: help run test lint
+
+help:
+	@echo "make run    serve the site with demo content on http://127.0.0.1:$(PORT) (PORT=8001 make run)"
+	@echo "make test   lint, then run every test (PYTEST_ARGS='-k browser' to pick some)"
+	@echo "make lint   ruff only"
+
+$(BIN)/python:
+	@test -n "$(PYTHON)" || { echo "Python 3.11 is needed: install it as python3.11, or set PYTHON=/path/to/python3.11." >&2; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+
+# Stamp files inside .venv record which lock was installed, so a changed lock re-installs and an
+# unchanged one costs nothing; deleting .venv starts over.
+$(VENV)/.installed-runtime: requirements.lock | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	touch $@
+
+$(VENV)/.installed-dev: requirements-dev.lock requirements.lock | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.lock
+	touch $@
+
+# Development mode is explicit (see newsroom/settings.py). The data lives in var/, so a second
+# run keeps it: migrate, load_demo and ensure_admin change nothing that is already there.
+run: export DJANGO_DEBUG = 1
+run: $(VENV)/.installed-runtime
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py load_demo
+	$(BIN)/python manage.py ensure_admin --port $(PORT)
+	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+# Settings refuse to start without a secret key when DEBUG is off, as in tests, and pytest-django
+# loads them before any conftest runs, so the key must come from the environment. The default is
+# for tests only; an environment value wins.
+test: export DJANGO_SECRET_KEY ?= test-only-not-secret
+test: lint
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: $(VENV)/.installed-dev
+	$(BIN)/ruff check .
