@@ -11,12 +11,13 @@ PORT ?= 8000
 PYTEST_ARGS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help run test lint
+.PHONY: help run test lint bench
 
 help:
 	@echo "make run    serve the site with demo content on http://127.0.0.1:$(PORT) (PORT=8001 make run)"
 	@echo "make test   lint, then run every test (PYTEST_ARGS='-k browser' to pick some)"
 	@echo "make lint   ruff only"
+	@echo "make bench  requests per second and latency of the reader pages under gunicorn (BENCH_ARGS=...)"
 
 $(BIN)/python:
 	@test -n "$(PYTHON)" || { echo "Python 3.11 is needed: install it as python3.11, or set PYTHON=/path/to/python3.11." >&2; exit 1; }
@@ -50,3 +51,7 @@ test: lint
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
+
+# Timings live here, never in the test suite: the machines are shared and noisy.
+bench: $(VENV)/.installed-runtime
+	$(BIN)/python scripts/bench.py $(BENCH_ARGS)

@@ -1,0 +1,335 @@
+import re
+from datetime import timedelta
+
+import pytest
+from django.contrib.contenttypes.models import ContentType
+from django.contrib.messages import get_messages
+from django.urls import reverse
+from django.utils import timezone
+from taggit.models import Tag
+
+from articles.models import Article, Section
+from comments.models import Comment
+from tests.factories import ArticleFactory, AuthorFactory, CommentFactory, SectionFactory
+from tests.images import image_upload
+
+pytestmark = pytest.mark.django_db
+
+CHANGELIST = reverse("admin:articles_article_changelist")
+ADD = reverse("admin:articles_article_add")
+
+
+def article_form(**overrides) -> dict:
+    """What the admin's add form posts for a draft, with one byline row and the inline's management form."""
+    data = {
+        "headline": "Wagner exits Mali",
+        "slug": "wagner-exits-mali",
+        "summary": "The mercenaries have left.",
+        "body": "<p>First paragraph.</p>",
+        "hero_alt": "",
+        "hero_caption": "",
+        "hero_credit": "",
+        "source_name": "",
+        "source_url": "",
+        "section": "",
+        "status": Article.Status.DRAFT,
+        "published_at_0": "",
+        "published_at_1": "",
+        "bylines-TOTAL_FORMS": "0",
+        "bylines-INITIAL_FORMS": "0",
+        "bylines-MIN_NUM_FORMS": "1",
+        "bylines-MAX_NUM_FORMS": "1000",
+    }
+    data.update(overrides)
+    return data
+
+
+def bylines(*authors) -> dict:
+    """Inline rows for the given authors, in the order given."""
+    data = {"bylines-TOTAL_FORMS": str(len(authors))}
+    for index, author in enumerate(authors):
+        data[f"bylines-{index}-author"] = str(author.pk)
+        data[f"bylines-{index}-position"] = str(index)
+    return data
+
+
+def action(client, name: str, *articles):
+    return client.post(
+        CHANGELIST, {"action": name, "_selected_action": [str(article.pk) for article in articles]}, follow=True
+    )
+
+
+def changelist_rows(response) -> list[Article]:
+    return list(response.context["cl"].result_list)
+
+
+# Pages load ---------------------------------------------------------------------------------
+
+
+def test_article_changelist_add_and_change_pages_load(editor_client):
+    article = ArticleFactory(published=True, tags=["Mali"])
+    CommentFactory(article=article)
+    for url in (CHANGELIST, ADD, reverse("admin:articles_article_change", args=[article.pk])):
+        assert editor_client.get(url).status_code == 200, url
+
+
+def test_section_and_tag_pages_load(editor_client):
+    section = SectionFactory()
+    tag = Tag.objects.create(name="Mali")
+    urls = [
+        reverse("admin:articles_section_changelist"),
+        reverse("admin:articles_section_add"),
+        reverse("admin:articles_section_change", args=[section.pk]),
+        reverse("admin:taggit_tag_changelist"),
+        reverse("admin:taggit_tag_change", args=[tag.pk]),
+    ]
+    for url in urls:
+        assert editor_client.get(url).status_code == 200, url
+
+
+def test_admin_pages_need_a_staff_login(client):
+    response = client.get(CHANGELIST)
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("admin:login"))
+
+
+def test_article_form_has_no_inline_script_or_style_so_it_works_under_the_csp(editor_client):
+    article = ArticleFactory(hero_image=image_upload("hero.png", (800, 450)), hero_alt="A convoy", tags=["Mali"])
+    for url in (ADD, reverse("admin:articles_article_change", args=[article.pk]), CHANGELIST):
+        html = editor_client.get(url).content.decode()
+        assert re.search(r"<script(?![^>]*\bsrc=)[^>]*>", html) is None, url
+        assert " style=" not in html, url
+
+
+# Saving through the add form ----------------------------------------------------------------
+
+
+def test_new_article_is_saved_with_its_authors_in_byline_order_and_its_tags(editor_client):
+    first, second = AuthorFactory(name="Marisol Gonzalez"), AuthorFactory(name="Amadou Diallo")
+    section = SectionFactory(name="World")
+    data = article_form(section=str(section.pk), tags=["Mali", "Sahel security"], **bylines(second, first))
+
+    response = editor_client.post(ADD, data)
+
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    article = Article.objects.get(slug="wagner-exits-mali")
+    assert article.byline_authors == [second, first]
+    assert sorted(article.tags.names()) == ["Mali", "Sahel security"]
+    assert article.section == section
+
+
+def test_existing_tag_is_reused_rather_than_duplicated(editor_client):
+    Tag.objects.create(name="Mali", slug="mali")
+    author = AuthorFactory()
+    editor_client.post(ADD, article_form(tags=["Mali"], **bylines(author)))
+    assert Tag.objects.filter(name="Mali").count() == 1
+    assert list(Article.objects.get().tags.names()) == ["Mali"]
+
+
+def test_script_in_the_body_is_removed_on_save(editor_client):
+    author = AuthorFactory()
+    body = '<p onclick="steal()">Hello <script>alert(1)</script><strong>world</strong></p>'
+    editor_client.post(ADD, article_form(body=body, **bylines(author)))
+    stored = Article.objects.get().body
+    assert "<script" not in stored
+    assert "onclick" not in stored
+    assert "<strong>world</strong>" in stored
+
+
+def test_image_without_alt_text_is_refused_with_a_form_error_and_nothing_saved(editor_client):
+    author = AuthorFactory()
+    data = article_form(hero_image=image_upload("hero.png", (640, 360)), **bylines(author))
+
+    response = editor_client.post(ADD, data)
+
+    assert response.status_code == 200
+    form = response.context["adminform"].form
+    assert form.errors["hero_alt"] == ["Describe the image for readers who cannot see it."]
+    html = response.content.decode()
+    assert "Describe the image for readers who cannot see it." in html
+    assert "No saved image yet." in html  # no preview pointing at a file that was never stored
+    assert not Article.objects.exists()
+
+
+def test_image_with_alt_text_is_saved_and_previewed_on_the_change_page(editor_client):
+    author = AuthorFactory()
+    data = article_form(hero_image=image_upload("hero.png", (640, 360)), hero_alt="A convoy", **bylines(author))
+    editor_client.post(ADD, data)
+    article = Article.objects.get()
+
+    html = editor_client.get(reverse("admin:articles_article_change", args=[article.pk])).content.decode()
+
+    assert (article.hero_width, article.hero_height) == (640, 360)
+    assert f'<img src="{article.hero_image.url}" alt="A convoy" width="320" height="180">' in html
+
+
+def test_article_without_an_author_is_refused(editor_client):
+    response = editor_client.post(ADD, article_form())
+    assert response.status_code == 200
+    assert "Please submit at least 1 form." in response.content.decode()
+    assert not Article.objects.exists()
+
+
+def test_same_author_twice_on_a_byline_is_refused(editor_client):
+    author = AuthorFactory()
+    response = editor_client.post(ADD, article_form(**bylines(author, author)))
+    assert response.status_code == 200
+    assert not Article.objects.exists()
+
+
+def test_publishing_from_the_form_without_a_time_publishes_now(editor_client):
+    author = AuthorFactory()
+    editor_client.post(ADD, article_form(status=Article.Status.PUBLISHED, **bylines(author)))
+    article = Article.objects.get()
+    assert article.is_published
+    assert timezone.now() - article.published_at < timedelta(minutes=1)
+
+
+def test_change_page_links_to_the_article_on_the_site(editor_client):
+    article = ArticleFactory(published=True)
+    html = editor_client.get(reverse("admin:articles_article_change", args=[article.pk])).content.decode()
+    view_on_site = reverse("admin:view_on_site", args=[ContentType.objects.get_for_model(Article).pk, article.pk])
+    assert f'href="{view_on_site}"' in html
+
+    response = editor_client.get(view_on_site)
+
+    assert response.status_code == 302
+    assert response.url.endswith(article.get_absolute_url())
+
+
+def test_tags_field_offers_existing_tags_by_name(editor_client):
+    Tag.objects.create(name="Mali")
+    Tag.objects.create(name="Malawi")
+    Tag.objects.create(name="Sahel")
+    url = reverse("admin:articles_article_tag_autocomplete")
+    params = {"term": "mal", "app_label": "articles", "model_name": "article", "field_name": "tags"}
+
+    response = editor_client.get(url, params)
+
+    assert response.status_code == 200
+    assert response.json()["results"] == [{"id": "Malawi", "text": "Malawi"}, {"id": "Mali", "text": "Mali"}]
+
+
+def test_tags_field_shows_the_article_tags_as_chosen_options(editor_client):
+    article = ArticleFactory(tags=["Mali", "Sahel"])
+    html = editor_client.get(reverse("admin:articles_article_change", args=[article.pk])).content.decode()
+    assert 'class="tag-autocomplete"' in html
+    assert '<script src="/static/admin-extra/tag-autocomplete.js"></script>' in html
+    assert '<option value="Mali" selected>Mali</option>' in html
+    assert '<option value="Sahel" selected>Sahel</option>' in html
+
+
+# Changelist: columns, search, filters, query count ------------------------------------------
+
+
+def test_changelist_shows_live_state_byline_in_order_and_comment_counts(editor_client):
+    first, second = AuthorFactory(name="Marisol Gonzalez"), AuthorFactory(name="Amadou Diallo")
+    article = ArticleFactory(published=True, authors=[first, second])
+    CommentFactory(article=article, status=Comment.Status.APPROVED)
+    CommentFactory.create_batch(2, article=article)
+
+    html = editor_client.get(CHANGELIST).content.decode()
+
+    assert "Marisol Gonzalez, Amadou Diallo" in html
+    assert 'alt="True"' in html
+    comments_url = reverse("admin:comments_comment_changelist") + f"?article__id__exact={article.pk}"
+    assert f'<a href="{comments_url}">3 (2 pending)</a>' in html
+
+
+def test_search_finds_articles_by_headline_summary_and_author_name(editor_client):
+    by_headline = ArticleFactory(headline="Drought in the Sahel", summary="")
+    by_summary = ArticleFactory(headline="Markets", summary="Grain prices after the drought.")
+    by_author = ArticleFactory(headline="Interview", summary="", authors=[AuthorFactory(name="Drought Expert")])
+    ArticleFactory(headline="Football", summary="A cup final.")
+
+    response = editor_client.get(CHANGELIST, {"q": "drought"})
+
+    assert set(changelist_rows(response)) == {by_headline, by_summary, by_author}
+
+
+def test_filters_narrow_the_list_by_status_section_tag_author_and_date(editor_client):
+    world = SectionFactory(name="World")
+    author = AuthorFactory()
+    published = ArticleFactory(published=True, section=world, tags=["Mali"], authors=[author])
+    draft = ArticleFactory(tags=["Sahel"])
+    mali = Tag.objects.get(name="Mali")
+
+    cases = [
+        ({"status__exact": "draft"}, {draft}),
+        ({"section__id__exact": world.pk}, {published}),
+        ({"tags__id__exact": mali.pk}, {published}),
+        ({"authors__id__exact": author.pk}, {published}),
+        ({"published_at__isnull": "True"}, {draft}),
+    ]
+    for params, expected in cases:
+        response = editor_client.get(CHANGELIST, params)
+        assert set(changelist_rows(response)) == expected, params
+
+
+@pytest.mark.parametrize("count", [1, 10])
+def test_changelist_query_count_does_not_grow_with_articles(editor_client, django_assert_num_queries, count):
+    for _ in range(count):
+        article = ArticleFactory(published=True, authors=AuthorFactory.create_batch(2), tags=["Mali"])
+        CommentFactory(article=article)
+    with django_assert_num_queries(
+        11,
+        info=(
+            "session, user; section, tag and author filter choices; count and unfiltered count; the page "
+            "of articles with comment counts as subqueries; bylines with authors; date hierarchy range and days"
+        ),
+    ):
+        response = editor_client.get(CHANGELIST)
+        assert len(response.context["cl"].result_list) == count
+
+
+# Actions ------------------------------------------------------------------------------------
+
+
+def test_publish_action_publishes_drafts_and_gives_them_a_time_when_missing(editor_client):
+    undated = ArticleFactory(status=Article.Status.DRAFT, published_at=None)
+    scheduled_at = timezone.now() + timedelta(days=1)
+    scheduled = ArticleFactory(status=Article.Status.DRAFT, published_at=scheduled_at)
+    already = ArticleFactory(published=True)
+
+    response = action(editor_client, "publish", undated, scheduled, already)
+
+    undated.refresh_from_db()
+    scheduled.refresh_from_db()
+    assert undated.is_published
+    assert timezone.now() - undated.published_at < timedelta(minutes=1)
+    assert scheduled.status == Article.Status.PUBLISHED
+    assert scheduled.published_at == scheduled_at
+    assert not scheduled.is_published  # still waits for its time
+    assert [str(m) for m in get_messages(response.wsgi_request)] == ["2 articles published."]
+
+
+def test_unpublish_action_returns_articles_to_draft_and_keeps_their_time(editor_client):
+    article = ArticleFactory(published=True)
+    published_at = article.published_at
+
+    response = action(editor_client, "unpublish", article)
+
+    article.refresh_from_db()
+    assert article.status == Article.Status.DRAFT
+    assert article.published_at == published_at
+    assert not article.is_published
+    assert [str(m) for m in get_messages(response.wsgi_request)] == ["1 article unpublished."]
+
+
+# Sections -----------------------------------------------------------------------------------
+
+
+def test_section_positions_are_edited_from_the_list(editor_client):
+    world, sport = SectionFactory(name="World", position=0), SectionFactory(name="Sport", position=1)
+    data = {
+        "form-TOTAL_FORMS": "2",
+        "form-INITIAL_FORMS": "2",
+        "form-0-id": str(sport.pk),
+        "form-0-position": "0",
+        "form-1-id": str(world.pk),
+        "form-1-position": "5",
+        "_save": "Save",
+    }
+    response = editor_client.post(reverse("admin:articles_section_changelist"), data)
+    assert response.status_code == 302
+    assert list(Section.objects.values_list("name", flat=True)) == ["Sport", "World"]

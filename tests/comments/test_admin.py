@@ -1,0 +1,167 @@
+from datetime import timedelta
+
+import pytest
+from django.contrib.messages import get_messages
+from django.urls import reverse
+from django.utils import timezone
+
+from comments.models import Comment
+from tests.factories import ArticleFactory, CommentFactory
+
+pytestmark = pytest.mark.django_db
+
+CHANGELIST = reverse("admin:comments_comment_changelist")
+
+
+def rows(response) -> list[Comment]:
+    return list(response.context["cl"].result_list)
+
+
+def action(client, name: str, *comments):
+    return client.post(
+        CHANGELIST, {"action": name, "_selected_action": [str(comment.pk) for comment in comments]}, follow=True
+    )
+
+
+def messages_of(response) -> list[str]:
+    return [str(message) for message in get_messages(response.wsgi_request)]
+
+
+def test_comment_changelist_and_change_pages_load(editor_client):
+    comment = CommentFactory()
+    for url in (CHANGELIST, reverse("admin:comments_comment_change", args=[comment.pk])):
+        assert editor_client.get(url).status_code == 200, url
+
+
+def test_comments_cannot_be_added_from_the_admin_only_by_readers(editor_client):
+    """Every comment goes through post_comment, which holds it for moderation."""
+    assert editor_client.get(reverse("admin:comments_comment_add")).status_code == 403
+
+
+def test_queue_lists_pending_comments_first_then_newest(editor_client):
+    now = timezone.now()
+    old_pending = CommentFactory(status=Comment.Status.PENDING)
+    new_approved = CommentFactory(status=Comment.Status.APPROVED)
+    new_pending = CommentFactory(status=Comment.Status.PENDING)
+    spam = CommentFactory(status=Comment.Status.SPAM)
+    for comment, age in ((old_pending, 3), (new_approved, 0), (new_pending, 1), (spam, 2)):
+        Comment.objects.filter(pk=comment.pk).update(created_at=now - timedelta(hours=age))
+
+    response = editor_client.get(CHANGELIST)
+
+    assert rows(response) == [new_pending, old_pending, new_approved, spam]
+
+
+def test_changelist_shows_excerpt_reader_article_link_and_ip(editor_client):
+    article = ArticleFactory(published=True, headline="Wagner exits Mali")
+    CommentFactory(article=article, name="Ada", email="ada@example.com", body="word " * 100, ip_address="198.51.100.4")
+
+    html = editor_client.get(CHANGELIST).content.decode()
+
+    assert "word word" in html
+    assert "word " * 30 not in html  # shortened to an excerpt
+    assert "ada@example.com" in html
+    assert "198.51.100.4" in html
+    article_url = reverse("admin:articles_article_change", args=[article.pk])
+    assert f'<a href="{article_url}">Wagner exits Mali</a>' in html
+
+
+@pytest.mark.parametrize(
+    ("action_name", "status", "message"),
+    [
+        ("approve", Comment.Status.APPROVED, "2 comments approved."),
+        ("mark_spam", Comment.Status.SPAM, "2 comments marked as spam."),
+        ("remove", Comment.Status.REMOVED, "2 comments removed."),
+    ],
+)
+def test_moderation_actions_change_status_and_delete_nothing(editor_client, action_name, status, message):
+    chosen = CommentFactory.create_batch(2)
+    untouched = CommentFactory()
+
+    response = action(editor_client, action_name, *chosen)
+
+    assert Comment.objects.count() == 3
+    for comment in chosen:
+        comment.refresh_from_db()
+        assert comment.status == status
+    untouched.refresh_from_db()
+    assert untouched.status == Comment.Status.PENDING
+    assert messages_of(response) == [message]
+
+
+def test_action_reports_only_comments_whose_status_changed(editor_client):
+    pending = CommentFactory()
+    approved = CommentFactory(status=Comment.Status.APPROVED)
+    response = action(editor_client, "approve", pending, approved)
+    assert messages_of(response) == ["1 comment approved."]
+
+
+def test_bulk_delete_is_not_offered(editor_client):
+    CommentFactory()
+    actions = editor_client.get(CHANGELIST).context["action_form"].fields["action"].choices
+    names = [name for name, _label in actions]
+    assert "delete_selected" not in names
+    assert {"approve", "mark_spam", "remove"} <= set(names)
+
+
+def test_search_finds_comments_by_name_email_body_and_ip(editor_client):
+    by_name = CommentFactory(name="Ada Lovelace", email="a@example.com", body="Hello.", ip_address="192.0.2.1")
+    by_email = CommentFactory(name="B", email="lovelace@example.net", body="Hello.", ip_address="192.0.2.2")
+    by_body = CommentFactory(name="C", email="c@example.com", body="Lovelace was right.", ip_address="192.0.2.3")
+    by_ip = CommentFactory(name="D", email="d@example.com", body="Hello.", ip_address="198.51.100.77")
+
+    assert set(rows(editor_client.get(CHANGELIST, {"q": "lovelace"}))) == {by_name, by_email, by_body}
+    assert rows(editor_client.get(CHANGELIST, {"q": "198.51.100.77"})) == [by_ip]
+
+
+def test_filters_narrow_the_queue_by_status_article_and_date(editor_client):
+    article = ArticleFactory(published=True)
+    on_article = CommentFactory(article=article, status=Comment.Status.APPROVED)
+    spam = CommentFactory(status=Comment.Status.SPAM)
+    pending = CommentFactory()
+    Comment.objects.filter(pk=pending.pk).update(created_at=timezone.now() - timedelta(days=30))
+
+    assert rows(editor_client.get(CHANGELIST, {"status__exact": "spam"})) == [spam]
+    assert rows(editor_client.get(CHANGELIST, {"article__id__exact": article.pk})) == [on_article]
+    since = (timezone.now() - timedelta(days=7)).isoformat()  # what the admin's date filter links send
+    assert set(rows(editor_client.get(CHANGELIST, {"created_at__gte": since}))) == {on_article, spam}
+
+
+def test_article_filter_lists_articles_with_comments_waiting_and_the_chosen_one(editor_client):
+    waiting = ArticleFactory(published=True, headline="Waiting for a moderator")
+    CommentFactory(article=waiting)
+    chosen = ArticleFactory(published=True, headline="Chosen from the article list")
+    CommentFactory(article=chosen, status=Comment.Status.APPROVED)
+    quiet = ArticleFactory(published=True, headline="Only approved comments")
+    CommentFactory(article=quiet, status=Comment.Status.APPROVED)
+
+    html = editor_client.get(CHANGELIST, {"article__id__exact": chosen.pk}).content.decode()
+
+    assert "Waiting for a moderator" in html
+    assert "Chosen from the article list" in html
+    assert "Only approved comments" not in html
+
+
+def test_change_page_shows_ip_and_user_agent_read_only(editor_client):
+    comment = CommentFactory(ip_address="203.0.113.9", user_agent="Mozilla/5.0 (X11; Linux)")
+
+    response = editor_client.get(reverse("admin:comments_comment_change", args=[comment.pk]))
+
+    html = response.content.decode()
+    assert "203.0.113.9" in html
+    assert "Mozilla/5.0 (X11; Linux)" in html
+    form_fields = response.context["adminform"].form.fields
+    assert "ip_address" not in form_fields
+    assert "user_agent" not in form_fields
+    assert "status" in form_fields
+
+
+@pytest.mark.parametrize("count", [1, 10])
+def test_changelist_query_count_does_not_grow_with_comments(editor_client, django_assert_num_queries, count):
+    CommentFactory.create_batch(count)
+    with django_assert_num_queries(
+        6,
+        info="session, user; article filter choices; count and unfiltered count; the page of comments with articles",
+    ):
+        response = editor_client.get(CHANGELIST)
+        assert len(response.context["cl"].result_list) == count
