@@ -5,6 +5,7 @@ old revision did not have (it would remove correction notes readers have seen) a
 and publication time as well. Here a restore is articles.services.restore_revision, which does neither.
 """
 
+import re
 from typing import Any
 
 import reversion
@@ -17,13 +18,15 @@ from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
 from django.utils.text import capfirst
 
+from articles.converters import RowIdConverter
 from articles.models import Article
 from articles.revisions import compare, saved_in, saved_now, versions_of
 from articles.services import RestoreRefused, keep_revisions, restore_revision
 
 
-def _whole_number(value: str | None) -> int | None:
-    return int(value) if value and value.isascii() and value.isdigit() else None
+def _row_id(value: str | None) -> int | None:
+    """A revision id from the query string; anything else (words, other digits, past 64 bits) is None."""
+    return int(value) if value and re.fullmatch(RowIdConverter.regex, value) else None
 
 
 class ArticleHistoryMixin:
@@ -43,7 +46,7 @@ class ArticleHistoryMixin:
         return [
             path("<path:object_id>/history/compare/", wrap(self.compare_view), name=f"{info}_compare"),
             path(
-                "<path:object_id>/history/<int:revision_id>/restore/",
+                "<path:object_id>/history/<row_id:revision_id>/restore/",
                 wrap(self.restore_view),
                 name=f"{info}_restore",
             ),
@@ -123,7 +126,7 @@ class ArticleHistoryMixin:
         article = self._article_or_redirect(request, object_id)
         if isinstance(article, HttpResponse):
             return article
-        picked = {_whole_number(request.GET.get("from")), _whole_number(request.GET.get("to"))} - {None}
+        picked = {_row_id(request.GET.get("from")), _row_id(request.GET.get("to"))} - {None}
         versions = list(versions_of(article).filter(revision_id__in=picked)) if len(picked) == 2 else []
         if len(versions) != 2:
             messages.error(request, "Pick two different revisions of this article to compare.")

@@ -1,4 +1,7 @@
 from django.apps import AppConfig
+from django.urls import register_converter
+
+from articles.converters import RowIdConverter
 
 
 class ArticlesConfig(AppConfig):
@@ -10,3 +13,5 @@ class ArticlesConfig(AppConfig):
         from articles.revisions import register_models
 
         register_models()
+        # Before any URLconf is read: both the article URLs and the admin's history URLs use it.
+        register_converter(RowIdConverter, "row_id")

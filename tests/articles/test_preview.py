@@ -274,3 +274,7 @@ def test_a_shared_link_shows_corrections_like_the_page_does(client):
     CorrectionFactory(article=article, text="The vote is on Tuesday, not Monday.")
     html = client.get(preview_link_path(article)).content.decode()
     assert "The vote is on Tuesday, not Monday." in html
+
+
+def test_a_preview_number_too_big_to_be_an_id_is_a_404(editor_client):
+    assert editor_client.get(f"/articles/{'9' * 25}/preview/").status_code == 404

@@ -446,3 +446,13 @@ def test_staff_who_may_only_view_see_the_history_but_cannot_restore(client, edit
     assert client.post(restore_url(story, older)).status_code == 403
     story.refresh_from_db()
     assert story.headline == "Two"
+
+
+def test_numbers_too_big_to_be_ids_find_nothing_rather_than_fail(editor_client, story):
+    huge = "9" * 25
+    compare = editor_client.get(reverse("admin:articles_article_compare", args=[story.pk]) + f"?from={huge}&to=1")
+    assert compare.status_code == 302
+    # Not a restore address at all, so the admin's own "no such article" redirect answers it.
+    restore = editor_client.get(f"{history_url(story)}{huge}/restore/", follow=True)
+    assert restore.status_code == 200
+    assert "doesn’t exist" in [str(m) for m in get_messages(restore.wsgi_request)][-1]
