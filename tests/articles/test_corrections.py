@@ -70,6 +70,7 @@ def test_saved_notes_cannot_be_edited_or_deleted_from_the_form(editor_client, st
     html = editor_client.get(change_url(story)).content.decode()
     assert 'name="corrections-0-text"' not in html  # shown as text, not as a field
     assert "As published." in html
+    assert " style=" not in html  # the form still works under the Content-Security-Policy
 
 
 def test_a_note_on_a_draft_is_refused_with_a_clear_error_and_nothing_saved(editor_client):
