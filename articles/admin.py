@@ -1,7 +1,9 @@
-"""What editors see of sections and articles: the article form with its byline, tags and publishing actions."""
+"""What editors see of sections and articles: the article form with its byline, tags and publishing actions,
+its corrections, previews and (in admin_history.py) its revision history."""
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.contrib.admin.views.autocomplete import AutocompleteJsonView
 from django.contrib.admin.widgets import AutocompleteSelectMultiple
 from django.core.exceptions import ValidationError
@@ -9,8 +11,11 @@ from django.db import models
 from django.db.models import Count, OuterRef, Prefetch, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.forms.models import BaseInlineFormSet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.http import urlencode
 from django.utils.safestring import SafeString
@@ -18,8 +23,10 @@ from django.utils.text import Truncator
 from django.utils.translation import ngettext
 from taggit.models import Tag
 
-from articles.models import Article, Byline, Section
-from articles.services import publish_articles, unpublish_articles
+from articles.admin_history import ArticleHistoryMixin
+from articles.models import Article, Byline, Correction, Section
+from articles.preview import preview_link_expiry, preview_link_path
+from articles.services import append_correction, publish_articles, unpublish_articles, withdraw_articles
 from comments.models import Comment
 
 TAG_HELP_TEXT = (
@@ -142,6 +149,40 @@ class BylineInline(admin.TabularInline):
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
 
+class CorrectionInline(admin.StackedInline):
+    """Correction and update notes: new ones can be added, those already saved are read-only.
+
+    Readers have seen a saved note, so it stays as it was: a wrong note is answered by another one.
+    """
+
+    model = Correction
+    fields = ["kind", "text", "created_at", "created_by"]
+    readonly_fields = ["created_at", "created_by"]
+    extra = 0
+    can_delete = False
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Correction]:
+        return super().get_queryset(request).select_related("created_by")
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+class WithdrawForm(forms.Form):
+    notice = forms.CharField(
+        label="Notice for readers",
+        max_length=Article._meta.get_field("withdrawal_note").max_length,
+        widget=forms.Textarea(attrs={"rows": 4, "cols": 80}),
+        help_text=(
+            "Shown at the article's address, which answers 410 Gone. For example: This article has been "
+            "withdrawn because it did not meet our editorial standards."
+        ),
+    )
+
+
 def _count_comments(**filters: object) -> Coalesce:
     """An article's comments counted in a subquery rather than a join with GROUP BY: the changelist's
     row counts and date hierarchy then query the articles table alone."""
@@ -156,7 +197,7 @@ def _count_comments(**filters: object) -> Coalesce:
 
 
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
+class ArticleAdmin(ArticleHistoryMixin, admin.ModelAdmin):
     list_display = ["headline", "section", "status", "published_at", "is_live", "byline", "comment_link"]
     list_filter = ["status", "section", "tags", "authors", "published_at"]
     list_select_related = ["section"]
@@ -165,9 +206,9 @@ class ArticleAdmin(admin.ModelAdmin):
     search_fields = ["headline", "summary", "authors__name"]
     date_hierarchy = "published_at"
     prepopulated_fields = {"slug": ["headline"]}
-    readonly_fields = ["hero_preview", "created_at", "updated_at"]
+    readonly_fields = ["hero_preview", "created_at", "updated_at", "preview_links", "withdrawn_at", "withdrawal_note"]
     inlines = [BylineInline]
-    actions = ["publish", "unpublish"]
+    actions = ["publish", "unpublish", "withdraw"]
     fieldsets = [
         (None, {"fields": ["headline", "slug", "summary", "body"]}),
         ("Image", {"fields": ["hero_preview", "hero_image", "hero_alt", "hero_caption", "hero_credit"]}),
@@ -180,6 +221,15 @@ class ArticleAdmin(admin.ModelAdmin):
         ),
         ("Section and tags", {"fields": ["section", "tags"]}),
         ("Publishing", {"fields": ["status", "published_at"]}),
+        ("Preview", {"fields": ["preview_links"]}),
+        (
+            "Withdrawal",
+            {
+                "fields": ["withdrawn_at", "withdrawal_note"],
+                "classes": ["collapse"],
+                "description": "Set by the “Withdraw” action on the article list; publishing again clears it.",
+            },
+        ),
         ("Timestamps", {"fields": ["created_at", "updated_at"], "classes": ["collapse"]}),
     ]
 
@@ -195,6 +245,43 @@ class ArticleAdmin(admin.ModelAdmin):
                 pending_count=_count_comments(status=Comment.Status.PENDING),
             )
         )
+
+    def get_object(self, request: HttpRequest, object_id: str, from_field: str | None = None) -> Article | None:
+        article = super().get_object(request, object_id, from_field)
+        if article is not None:
+            # Absolute, so it can be pasted into a message to a colleague; only the request knows the host.
+            article.preview_share_url = request.build_absolute_uri(preview_link_path(article))
+        return article
+
+    def get_inlines(self, request: HttpRequest, obj: Article | None) -> list:
+        # A correction is for a story readers have seen, so a new article's form has no place for one.
+        inlines = list(super().get_inlines(request, obj))
+        return [*inlines, CorrectionInline] if obj is not None else inlines
+
+    def save_formset(
+        self, request: HttpRequest, form: forms.ModelForm, formset: BaseInlineFormSet, change: bool
+    ) -> None:
+        if formset.model is not Correction:
+            super().save_formset(request, form, formset, change)
+            return
+        # Only new notes reach here (saved ones are read-only); the service also moves "updated".
+        for note in formset.save(commit=False):
+            append_correction(article=form.instance, kind=note.kind, text=note.text, user=request.user)
+
+    def response_add(self, request: HttpRequest, obj: Article, post_url_continue: str | None = None) -> HttpResponse:
+        if "_preview" in request.POST:
+            return self._open_preview(request, obj)
+        return super().response_add(request, obj, post_url_continue)
+
+    def response_change(self, request: HttpRequest, obj: Article) -> HttpResponse:
+        if "_preview" in request.POST:
+            return self._open_preview(request, obj)
+        return super().response_change(request, obj)
+
+    def _open_preview(self, request: HttpRequest, obj: Article) -> HttpResponse:
+        """After "Save and preview": the story as readers will see it, by primary key so a new slug holds."""
+        self.message_user(request, f"“{obj}” was saved. This is how readers will see it.", messages.SUCCESS)
+        return HttpResponseRedirect(reverse("articles:preview", args=[obj.pk]))
 
     def get_urls(self) -> list[URLPattern]:
         autocomplete = TagAutocompleteJsonView.as_view(admin_site=self.admin_site)
@@ -251,6 +338,23 @@ class ArticleAdmin(admin.ModelAdmin):
             )
         return format_html('<img src="{}" alt="{}" width="{}">', obj.hero_image.url, obj.hero_alt, PREVIEW_WIDTH)
 
+    @admin.display(description="preview")
+    def preview_links(self, obj: Article) -> SafeString | str:
+        if obj.pk is None:
+            return "Save the article to preview it; “Save and preview” does both."
+        share_url = getattr(obj, "preview_share_url", "")
+        expires_at = timezone.localtime(preview_link_expiry())
+        return format_html(
+            '<a href="{}">Open the preview</a> (staff only).<br>'
+            'For a colleague without a login, send this link; it works until <time datetime="{}">{}</time>:<br>'
+            '<a href="{}">{}</a>',
+            reverse("articles:preview", args=[obj.pk]),
+            expires_at.isoformat(),
+            date_format(expires_at, "DATETIME_FORMAT"),
+            share_url,
+            share_url,
+        )
+
     @admin.action(description="Publish selected articles", permissions=["change"])
     def publish(self, request: HttpRequest, queryset: QuerySet[Article]) -> None:
         count = publish_articles(queryset)
@@ -262,3 +366,28 @@ class ArticleAdmin(admin.ModelAdmin):
         count = unpublish_articles(queryset)
         message = ngettext("%(count)d article unpublished.", "%(count)d articles unpublished.", count)
         self.message_user(request, message % {"count": count}, messages.SUCCESS)
+
+    @admin.action(description="Withdraw selected articles (their address answers 410 Gone)", permissions=["change"])
+    def withdraw(self, request: HttpRequest, queryset: QuerySet[Article]) -> TemplateResponse | None:
+        """Asks for the notice readers will see first, on a page of its own, as Django's delete action does."""
+        form = WithdrawForm(request.POST if "withdraw_confirmed" in request.POST else None)
+        if form.is_valid():
+            selected = queryset.count()
+            count = withdraw_articles(queryset, notice=form.cleaned_data["notice"])
+            message = ngettext("%(count)d article withdrawn.", "%(count)d articles withdrawn.", count)
+            message %= {"count": count}
+            if selected > count:
+                message += " Articles that were not live were left as they are: there is nothing to withdraw."
+            self.message_user(request, message, messages.SUCCESS if count else messages.WARNING)
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Withdraw articles",
+            "subtitle": None,
+            "opts": self.opts,
+            "articles": queryset,
+            "form": form,
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            "media": self.media + form.media,
+        }
+        return TemplateResponse(request, "admin/articles/article/withdraw_confirmation.html", context)

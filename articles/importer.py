@@ -26,6 +26,7 @@ from PIL import Image
 from taggit.models import Tag
 
 from articles.models import Article, Byline, Section
+from articles.services import keep_revisions
 from authors.models import Author
 
 # Lines the page prints around every story; they are dropped wherever they appear.
@@ -367,7 +368,9 @@ def import_article(
     stored_files: list[str] = []
     try:
         with transaction.atomic():
-            return _write_article(parsed, section_name, tag_names, publish, image, stored_files)
+            outcome = _write_article(parsed, section_name, tag_names, publish, image, stored_files)
+            keep_revisions([outcome.article.pk], comment="Imported from a captured page.")
+            return outcome
     except BaseException:
         # The rollback undoes the rows; files written to storage are not part of it.
         storage = Article._meta.get_field("hero_image").storage

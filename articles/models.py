@@ -1,9 +1,11 @@
-"""Sections, articles and their bylines and tags."""
+"""Sections, articles and their bylines and tags, corrections and old addresses."""
 
+from datetime import datetime
 from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils import timezone
@@ -48,7 +50,18 @@ class ArticleQuerySet(models.QuerySet):
         return self.select_related("section").prefetch_related(_bylines_prefetch(), "tags")
 
     def for_detail(self) -> "ArticleQuerySet":
-        return self.for_listing()
+        """The story card's parts plus the corrections and updates at the foot of the story."""
+        return self.for_listing().prefetch_related(
+            Prefetch("corrections", queryset=Correction.objects.order_by("created_at", "pk"))
+        )
+
+    def withdrawn(self) -> "ArticleQuerySet":
+        """Stories an editor took down: their address answers 410 Gone with the editor's notice."""
+        return self.filter(withdrawn_at__isnull=False)
+
+    def at_old_address(self, slug: str) -> "ArticleQuerySet":
+        """Articles that used to answer at this slug before an editor changed it."""
+        return self.filter(slug_redirects__old_slug=slug)
 
 
 def _bylines_prefetch() -> Prefetch:
@@ -96,6 +109,12 @@ class Article(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Withdrawal is not a status: a withdrawn story is a draft again, and these two fields are what
+    # turns its public address from 404 into 410 Gone with the editor's notice.
+    withdrawn_at = models.DateTimeField(null=True, blank=True, editable=False)
+    withdrawal_note = models.TextField(
+        max_length=600, blank=True, editable=False, help_text="Shown to readers at the article's address."
+    )
 
     objects = ArticleQuerySet.as_manager()
 
@@ -113,15 +132,34 @@ class Article(models.Model):
     def save(self, *args, **kwargs) -> None:
         # The body is stored already sanitized, so the editor sees exactly what readers get.
         self.body = sanitize_html(self.body)
-        if self.status == self.Status.PUBLISHED and self.published_at is None:
-            self.published_at = timezone.now()
-        super().save(*args, **kwargs)
+        if self.status == self.Status.PUBLISHED:
+            if self.published_at is None:
+                self.published_at = timezone.now()
+            # Publishing again ends a withdrawal: the address answers with the story, not 410.
+            self.withdrawn_at, self.withdrawal_note = None, ""
+        with transaction.atomic():
+            before = None
+            if not self._state.adding and self.pk is not None:
+                before = Article.objects.filter(pk=self.pk).values("slug", "published_at").first()
+            super().save(*args, **kwargs)
+            if before is not None and before["slug"] != self.slug:
+                self._keep_old_address(before["slug"], before["published_at"])
 
     def get_absolute_url(self) -> str:
         return reverse("articles:detail", kwargs={"slug": self.slug})
 
     def clean(self) -> None:
         super().clean()
+        taken = (
+            SlugRedirect.objects.select_related("article")
+            .filter(old_slug=self.slug)
+            .exclude(article_id=self.pk)
+            .first()
+        )
+        if self.slug and taken is not None:
+            raise ValidationError(
+                {"slug": f"This address used to be “{taken.article}” and still leads there. Choose another."}
+            )
         if self.hero_image and not self.hero_alt.strip():
             raise ValidationError({"hero_alt": "Describe the image for readers who cannot see it."})
         if self.source_url and urlsplit(self.source_url).scheme.lower() not in {"http", "https"}:
@@ -146,6 +184,19 @@ class Article(models.Model):
         """Worth telling readers: a change more than a minute after publication."""
         return bool(self.published_at) and (self.updated_at - self.published_at).total_seconds() > 60
 
+    def _keep_old_address(self, old_slug: str, published_at: datetime | None) -> None:
+        """Make the old slug answer 301 to this article, forever, if readers may have seen it.
+
+        "May have seen" is a publication time in the past: a story unpublished or withdrawn keeps its
+        time, and links to it are out there. Each old slug points at the article, not at the next slug,
+        so a chain of renames (A to B to C) sends A straight to C.
+        """
+        if published_at is None or published_at > timezone.now():
+            return
+        # Back at an address it had before: that slug now answers directly.
+        SlugRedirect.objects.filter(old_slug=self.slug).delete()
+        SlugRedirect.objects.update_or_create(old_slug=old_slug, defaults={"article": self})
+
 
 class Byline(models.Model):
     """One author's place on an article's byline; position keeps the order editors set."""
@@ -160,3 +211,59 @@ class Byline(models.Model):
 
     def __str__(self) -> str:
         return f"{self.author} on {self.article}"
+
+
+class Correction(models.Model):
+    """A correction or update note appended to a published story, shown at its foot in order.
+
+    Append-only: a note readers have seen is part of the record, so it is never edited or deleted
+    in the admin; a mistaken note is answered by another note.
+    """
+
+    class Kind(models.TextChoices):
+        CORRECTION = "correction", "Correction"
+        UPDATE = "update", "Update"
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="corrections")
+    kind = models.CharField(max_length=16, choices=Kind, default=Kind.CORRECTION)
+    text = models.TextField(
+        max_length=2000,
+        help_text=(
+            "Plain text, shown at the foot of the story with the time it was added. For example: An earlier "
+            "version of this article gave the wrong date for the election. It is 12 May."
+        ),
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, editable=False, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = "correction or update"
+        verbose_name_plural = "corrections and updates"
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} to {self.article}"
+
+    def clean(self) -> None:
+        super().clean()
+        # A note tells readers what changed in a story they may have read; a story nobody has seen
+        # yet is simply edited. The stored state counts, not the form's, so publishing and noting
+        # in the same save is refused rather than half-done.
+        if not Article.objects.published().filter(pk=self.article_id).exists():
+            raise ValidationError("Corrections and updates are for published stories. Publish this one first.")
+
+
+class SlugRedirect(models.Model):
+    """An address a published article had before an editor changed its slug; it answers 301 forever."""
+
+    old_slug = models.SlugField(max_length=200, unique=True)
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="slug_redirects")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.old_slug} → {self.article.slug}"

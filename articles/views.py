@@ -1,13 +1,15 @@
-"""Reader pages: home, article, section and tag listings."""
+"""Reader pages: home, article, section and tag listings; the article's old addresses and its previews."""
 
 from django.conf import settings
 from django.core.paginator import Page, Paginator
-from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.db.models import Q, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.cache import patch_cache_control
 from taggit.models import Tag
 
 from articles.models import Article, Section
+from articles.preview import PreviewLinkExpired, article_id_from_link, may_preview
 from comments.forms import CommentForm
 
 
@@ -23,14 +25,69 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    article = get_object_or_404(Article.objects.published().for_detail(), slug=slug)
+    try:
+        article = Article.objects.published().for_detail().get(slug=slug)
+    except Article.DoesNotExist:
+        return article_not_here(request, slug)
     return render_article(request, article, CommentForm())
 
 
-def render_article(request: HttpRequest, article: Article, form: CommentForm, status: int = 200) -> HttpResponse:
-    """The article page; the comment view re-renders it with a bound form to show errors."""
-    context = {"article": article, "comments": article.comments.approved(), "form": form}
+def article_not_here(request: HttpRequest, slug: str) -> HttpResponse:
+    """No published story at this slug: 301 to where it moved, 410 if an editor withdrew it, else 404.
+
+    Only a miss pays for these lookups, so the article page costs the same whatever its history.
+    """
+    new_slug = Article.objects.published().at_old_address(slug).values_list("slug", flat=True).first()
+    if new_slug is not None:
+        return redirect("articles:detail", slug=new_slug, permanent=True)
+    withdrawn = Article.objects.withdrawn().filter(Q(slug=slug) | Q(slug_redirects__old_slug=slug)).first()
+    if withdrawn is not None:
+        return render(request, "410.html", {"notice": withdrawn.withdrawal_note}, status=410)
+    raise Http404("No published article at this address.")
+
+
+def render_article(
+    request: HttpRequest, article: Article, form: CommentForm | None, status: int = 200, preview: bool = False
+) -> HttpResponse:
+    """The article page; the comment view re-renders it with a bound form to show errors, and previews
+    render it with a banner and without the comment form."""
+    context = {"article": article, "comments": article.comments.approved(), "form": form, "preview": preview}
     return render(request, "articles/article_detail.html", context, status=status)
+
+
+def article_preview(request: HttpRequest, pk: int) -> HttpResponse:
+    """An article in any state, exactly as readers would see it, for staff who may see articles.
+
+    Everyone else gets the same 404 as for an article that does not exist, so the address reveals
+    nothing. By primary key, so the address holds while an editor changes the slug of a draft.
+    """
+    if not may_preview(request.user):
+        raise Http404("No article here.")
+    return _render_preview(request, pk)
+
+
+def shared_preview(request: HttpRequest, token: str) -> HttpResponse:
+    """An article in any state, for whoever holds a signed link an editor made; no login needed."""
+    try:
+        article_id = article_id_from_link(token)
+    except PreviewLinkExpired:
+        return render(request, "articles/preview_link_expired.html", status=404)
+    if article_id is None:
+        raise Http404("No article here.")
+    response = _render_preview(request, article_id)
+    # The link is the key: keep it out of the Referer header of every link followed from the story.
+    response["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+def _render_preview(request: HttpRequest, pk: int) -> HttpResponse:
+    # The one place a reader page starts from all articles rather than Article.objects.published():
+    # the callers above have decided this request may see unpublished ones.
+    article = get_object_or_404(Article.objects.for_detail(), pk=pk)
+    response = render_article(request, article, None, preview=True)
+    patch_cache_control(response, private=True, no_store=True)
+    response["X-Robots-Tag"] = "noindex"
+    return response
 
 
 def section_detail(request: HttpRequest, slug: str) -> HttpResponse:

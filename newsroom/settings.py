@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "taggit",
+    "reversion",
     "csp",
     "authors",
     "articles",
@@ -185,6 +186,10 @@ CONTENT_SECURITY_POLICY = {
 
 # Public page sizes: ten stories fit two screens of a phone without a second page load.
 ARTICLES_PER_PAGE = env_int("NEWSROOM_ARTICLES_PER_PAGE", 10)
+
+# How long a shared preview link works without a login: a week covers a story waiting for a
+# colleague's read over a weekend. Changing DJANGO_SECRET_KEY ends every link at once.
+PREVIEW_LINK_MAX_AGE = env_int("NEWSROOM_PREVIEW_LINK_DAYS", 7) * 24 * 60 * 60
 
 LOGGING = {
     "version": 1,

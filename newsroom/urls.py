@@ -2,13 +2,28 @@
 
 from django.conf import settings
 from django.contrib import admin
+from django.templatetags.static import static
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 admin.site.site_header = "Newsroom"
 admin.site.site_title = "Newsroom admin"
 admin.site.index_title = "Publishing"
 
+
+class FaviconView(RedirectView):
+    """Browsers ask for /favicon.ico on pages that name no icon, such as the admin's; the answer is the site's."""
+
+    # Not permanent: the hashed file name changes with the icon, and browsers keep a 301 for good.
+    permanent = False
+
+    def get_redirect_url(self, *args, **kwargs) -> str:
+        # Resolved per request, not at import: the hashed name comes from the manifest collectstatic writes.
+        return static("favicon.svg")
+
+
 urlpatterns = [
+    path("favicon.ico", FaviconView.as_view()),
     path("admin/", admin.site.urls),
     path("authors/", include("authors.urls")),
     path("comments/", include("comments.urls")),

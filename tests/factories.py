@@ -6,7 +6,7 @@ import factory
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from articles.models import Article, Byline, Section
+from articles.models import Article, Byline, Correction, Section
 from authors.models import Author
 from comments.models import Comment
 
@@ -81,3 +81,12 @@ class CommentFactory(factory.django.DjangoModelFactory):
     body = factory.Faker("paragraph")
     status = Comment.Status.PENDING
     ip_address = "203.0.113.7"
+
+
+class CorrectionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Correction
+
+    article = factory.SubFactory(ArticleFactory, published=True)
+    kind = Correction.Kind.CORRECTION
+    text = factory.Faker("sentence", nb_words=12)

@@ -95,3 +95,37 @@ def test_reader_comment_waits_for_moderation(page: Page, browser_errors: list[st
     # Not shown anywhere on the page, hidden markup included, until a moderator approves it.
     assert body not in page.content()
     assert browser_errors == []
+
+
+def editor_logs_in(page: Page, username: str, password: str) -> None:
+    """An editor signs in to the admin through its login form."""
+    page.goto("/admin/login/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Log in").click()
+    expect(page.get_by_role("link", name="Log out").or_(page.get_by_role("button", name="Log out"))).to_be_visible()
+
+
+def test_editor_previews_a_draft_and_shares_it_with_a_colleague_without_a_login(
+    page: Page, browser: Browser, live_server, browser_errors: list[str], admin_user
+) -> None:
+    draft = ArticleFactory(headline="Port strike talks resume", slug="port-strike-talks")
+    editor_logs_in(page, admin_user.username, "correct horse battery staple")
+
+    page.goto(f"/admin/articles/article/{draft.pk}/change/")
+    page.get_by_label("Headline").fill("Port strike talks resume on Monday")
+    share_link = page.locator(".field-preview_links a[href*='/preview/']").last.get_attribute("href")
+    page.get_by_role("button", name="Save and preview").click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Port strike talks resume on Monday")
+    expect(page.get_by_role("status").filter(has_text="Preview — not published")).to_be_visible()
+
+    colleague = browser.new_context(base_url=live_server.url)
+    try:
+        shared = colleague.new_page()
+        response = shared.goto(share_link)
+        assert response is not None and response.ok, response
+        expect(shared.get_by_role("heading", level=1)).to_have_text("Port strike talks resume on Monday")
+    finally:
+        colleague.close()
+    assert browser_errors == []

@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article
-from tests.factories import ArticleFactory, AuthorFactory, CommentFactory, SectionFactory
+from tests.factories import ArticleFactory, AuthorFactory, CommentFactory, CorrectionFactory, SectionFactory
 from tests.images import image_upload
 
 pytestmark = pytest.mark.django_db
@@ -147,18 +147,24 @@ def test_unknown_pages_get_the_sites_own_404(client):
     assert client.get("/tags/nothing/").status_code == 404
 
 
-# Query budgets. Article page: article with section, bylines with authors, tags, approved
-# comments, section navigation = 5, whatever the number of authors, tags and comments.
+# Query budgets. Article page: article with section, bylines with authors, tags, corrections and
+# updates, approved comments, section navigation = 6, whatever the number of authors, tags, notes
+# and comments.
 @pytest.mark.parametrize("count", [1, 8])
-def test_article_page_query_count_does_not_grow_with_comments_tags_or_authors(client, django_assert_num_queries, count):
+def test_article_page_query_count_does_not_grow_with_comments_tags_authors_or_notes(
+    client, django_assert_num_queries, count
+):
     article = ArticleFactory(
         published=True, authors=AuthorFactory.create_batch(count), tags=[f"tag{i}" for i in range(count)]
     )
     CommentFactory.create_batch(count, article=article, status="approved")
+    CorrectionFactory.create_batch(count, article=article)
     SectionFactory.create_batch(count)
-    with django_assert_num_queries(5, info="article+section, bylines+authors, tags, comments, section nav"):
+    with django_assert_num_queries(6, info="article+section, bylines+authors, tags, notes, comments, section nav"):
         response = client.get(article.get_absolute_url())
-    assert response.content.decode().count('class="comment"') == count
+    html = response.content.decode()
+    assert html.count('class="comment"') == count
+    assert html.count('class="correction correction--') == count
 
 
 # Home page: count for the paginator, articles with sections, bylines with authors, tags,
