@@ -1,26 +1,46 @@
-"""What editors see of sections and articles: the article form with its byline, tags and publishing actions."""
+"""What editors see of sections and articles: the article form with its byline, tags and publishing actions.
+
+Writers and editors share one article admin. Editors (with articles.publish_article) see every article and
+take every step of the workflow; writers see the articles they created or are on the byline of, edit them
+until they are published, and can submit them for review but not publish. What a writer cannot do is not
+offered to them, and is refused when forced: the status field only accepts the steps they may take, and the
+services check the permission again.
+"""
+
+from collections.abc import Callable
 
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.views.autocomplete import AutocompleteJsonView
-from django.contrib.admin.widgets import AutocompleteSelectMultiple
+from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
+from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Count, OuterRef, Prefetch, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Prefetch, Q, QuerySet
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest
 from django.urls import URLPattern, path, reverse
-from django.utils.html import format_html
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
 from django.utils.safestring import SafeString
-from django.utils.text import Truncator
+from django.utils.text import Truncator, smart_split, unescape_string_literal
 from django.utils.translation import ngettext
 from taggit.models import Tag
 
+from articles.changelist import ArticleChangeList, AuthorFilter, MyDraftsFilter, TagFilter
 from articles.models import Article, Byline, Section
-from articles.services import publish_articles, unpublish_articles
-from comments.models import Comment
+from articles.rich_text import BodyEditorWidget
+from articles.services import (
+    allowed_statuses,
+    may_publish,
+    move_article,
+    publish_article,
+    submit_for_review,
+    unpublish_article,
+)
+from authors.models import Author
 
 TAG_HELP_TEXT = (
     "Type to find an existing tag and pick it. A name that matches no tag becomes a new one: "
@@ -142,32 +162,86 @@ class BylineInline(admin.TabularInline):
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
 
-def _count_comments(**filters: object) -> Coalesce:
-    """An article's comments counted in a subquery rather than a join with GROUP BY: the changelist's
-    row counts and date hierarchy then query the articles table alone."""
-    counts = (
-        Comment.objects.filter(article=OuterRef("pk"), **filters)
-        .order_by()
-        .values("article")
-        .annotate(count=Count("pk"))
-        .values("count")
-    )
-    return Coalesce(Subquery(counts), 0)
+class ArticleAdminForm(forms.ModelForm):
+    """The article form, with the workflow's rules and a guard against overwriting someone else's save.
+
+    `user` is set per request by ArticleAdmin.get_form: the status field offers only the steps that user may
+    take from the article's current status, so a writer never sees "Published", and a forced post of it is
+    an invalid choice.
+    """
+
+    # The article's lock_version when the form was opened; compared again, under a row lock, on save.
+    opened_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    user: AbstractBaseUser
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.status_before = self.instance.status
+        if "status" in self.fields:
+            allowed = allowed_statuses(self.status_before, self.user)
+            self.fields["status"].choices = [
+                (value, label) for value, label in Article.Status.choices if value in allowed
+            ]
+        if self.instance.pk is not None:
+            self.fields["opened_version"].initial = self.instance.lock_version
+
+    def clean(self) -> dict:
+        cleaned_data = super().clean()
+        if self.instance.pk is not None:
+            self._refuse_if_changed_since_opened(cleaned_data.get("opened_version"))
+        return cleaned_data
+
+    def _refuse_if_changed_since_opened(self, opened_version: int | None) -> None:
+        # Inside the admin's save transaction, the row lock is held until this save commits, so a second
+        # save started meanwhile waits here and then reads the new version: two saves cannot both pass.
+        current = (
+            Article.objects.select_for_update()
+            .filter(pk=self.instance.pk)
+            .values_list("lock_version", "updated_at")
+            .first()
+        )
+        if current is not None and current[0] == opened_version:
+            return
+        url = reverse("admin:articles_article_change", args=[self.instance.pk])
+        saved_at = date_format(timezone.localtime(current[1]), "DATETIME_FORMAT") if current else ""
+        raise ValidationError(
+            format_html(
+                "Someone else saved this article (at {}) after you opened it, so your changes were not saved, "
+                'to keep theirs. Your version is still in this form: <a href="{}" target="_blank">open the '
+                "current version</a> in a new tab, then bring your changes across and save there.",
+                saved_at,
+                url,
+            ),
+            code="stale",
+        )
+
+    def _post_clean(self) -> None:
+        # The checks before publishing need the article as it would be saved, which the model form puts
+        # together here, after the fields are cleaned.
+        super()._post_clean()
+        if self.cleaned_data.get("status") != Article.Status.PUBLISHED:
+            return
+        for field, problems in self.instance.publish_problems().items():
+            if field in self.fields and not self.has_error(field):
+                self.add_error(field, problems)
 
 
 @admin.register(Article)
 class ArticleAdmin(admin.ModelAdmin):
-    list_display = ["headline", "section", "status", "published_at", "is_live", "byline", "comment_link"]
-    list_filter = ["status", "section", "tags", "authors", "published_at"]
+    form = ArticleAdminForm
+    list_display = ["headline", "section", "workflow_status", "published_at", "is_live", "byline", "comment_link"]
+    list_filter = [MyDraftsFilter, "status", "section", AuthorFilter, TagFilter, "published_at"]
     list_select_related = ["section"]
+    # Counting every article again for "N total" costs a second full count on each page of a large list.
+    show_full_result_count = False
     # An editor pasting "www.inkl.com" means https; Django 6 makes that the default too.
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     search_fields = ["headline", "summary", "authors__name"]
     date_hierarchy = "published_at"
     prepopulated_fields = {"slug": ["headline"]}
-    readonly_fields = ["hero_preview", "created_at", "updated_at"]
+    readonly_fields = ["hero_preview", "status_history", "created_by", "created_at", "updated_at"]
     inlines = [BylineInline]
-    actions = ["publish", "unpublish"]
+    actions = ["publish", "unpublish", "submit"]
     fieldsets = [
         (None, {"fields": ["headline", "slug", "summary", "body"]}),
         ("Image", {"fields": ["hero_preview", "hero_image", "hero_alt", "hero_caption", "hero_credit"]}),
@@ -179,22 +253,100 @@ class ArticleAdmin(admin.ModelAdmin):
             },
         ),
         ("Section and tags", {"fields": ["section", "tags"]}),
-        ("Publishing", {"fields": ["status", "published_at"]}),
-        ("Timestamps", {"fields": ["created_at", "updated_at"], "classes": ["collapse"]}),
+        (
+            "Publishing",
+            {
+                "fields": ["status", "published_at", "status_history", "opened_version"],
+                "description": (
+                    "A draft may be saved unfinished. Publishing needs a headline of up to 70 characters, a "
+                    "summary of up to 160, and a body. A publication time in the future schedules the article."
+                ),
+            },
+        ),
+        ("Timestamps", {"fields": ["created_by", "created_at", "updated_at"], "classes": ["collapse"]}),
     ]
 
+    @property
+    def media(self) -> forms.Media:
+        # The list's author and tag filters use the admin's autocomplete widget and submit on choice.
+        autocomplete = AutocompleteSelect(Article._meta.get_field("authors"), self.admin_site).media
+        return super().media + autocomplete + forms.Media(js=["admin-extra/autocomplete-filter.js"])
+
     def get_queryset(self, request: HttpRequest) -> QuerySet[Article]:
-        # Bylines with their authors and the comment counts arrive with the page of articles, so the
-        # changelist costs the same number of queries for one row or a hundred.
-        return (
+        # Bylines with their authors arrive with the page of articles, and ArticleChangeList adds the comment
+        # counts, so the changelist costs the same number of queries for one row or a hundred.
+        queryset = (
             super()
             .get_queryset(request)
             .prefetch_related(Prefetch("bylines", queryset=Byline.objects.select_related("author")))
-            .annotate(
-                comment_count=_count_comments(),
-                pending_count=_count_comments(status=Comment.Status.PENDING),
-            )
         )
+        # A writer's list, change pages and actions reach only their own articles; anyone else's answers as
+        # if it did not exist.
+        return queryset if may_publish(request.user) else queryset.owned_by(request.user)
+
+    def get_changelist(self, request: HttpRequest, **kwargs) -> type[ArticleChangeList]:
+        return ArticleChangeList
+
+    def get_search_results(
+        self, request: HttpRequest, queryset: QuerySet[Article], search_term: str
+    ) -> tuple[QuerySet[Article], bool]:
+        """Articles whose headline, summary or a byline author's name contains each word searched for.
+
+        The authors are matched through a list of article ids rather than a join, so no article is listed
+        twice and the list needs no DISTINCT; with DISTINCT each of the list's queries sorted the whole
+        table (scripts/changelist_volume.py).
+        """
+        for word in smart_split(search_term):
+            if word[0] in "\"'" and word[-1] == word[0]:
+                word = unescape_string_literal(word)
+            by_author = Byline.objects.filter(author__name__icontains=word).order_by().values("article_id")
+            queryset = queryset.filter(Q(headline__icontains=word) | Q(summary__icontains=word) | Q(pk__in=by_author))
+        return queryset, False
+
+    def has_change_permission(self, request: HttpRequest, obj: Article | None = None) -> bool:
+        # Writers edit their own articles until an editor publishes them; after that they may only look.
+        if not super().has_change_permission(request, obj):
+            return False
+        return obj is None or may_publish(request.user) or obj.status != Article.Status.PUBLISHED
+
+    def has_publish_permission(self, request: HttpRequest) -> bool:
+        return may_publish(request.user)
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Article | None = None) -> list[str]:
+        readonly = list(super().get_readonly_fields(request, obj))
+        if not may_publish(request.user):
+            # When an article reaches readers is the editor's call, made on publishing.
+            readonly.append("published_at")
+        return readonly
+
+    def get_form(self, request: HttpRequest, obj: Article | None = None, change: bool = False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        return type(form.__name__, (form,), {"user": request.user})
+
+    def get_formset_kwargs(
+        self, request: HttpRequest, obj: Article, inline: admin.options.InlineModelAdmin, prefix: str
+    ) -> dict:
+        kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
+        if isinstance(inline, BylineInline) and obj.pk is None and request.method == "GET":
+            # A writer's new article starts with their own byline.
+            author = Author.objects.filter(user=request.user).first()
+            if author is not None:
+                kwargs["initial"] = [{"author": author.pk, "position": 0}]
+        return kwargs
+
+    def save_model(self, request: HttpRequest, obj: Article, form: ArticleAdminForm, change: bool) -> None:
+        # The status field is a request to take a workflow step, which the services take and record, so the
+        # save itself keeps the status the article had.
+        wanted = obj.status
+        obj.status = form.status_before
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
+        if wanted != obj.status:
+            move_article(obj, to=wanted, by=request.user)
+            if obj.is_scheduled:
+                when = date_format(timezone.localtime(obj.published_at), "DATETIME_FORMAT")
+                self.message_user(request, f"“{obj}” is scheduled: readers see it from {when}.", messages.INFO)
 
     def get_urls(self) -> list[URLPattern]:
         autocomplete = TagAutocompleteJsonView.as_view(admin_site=self.admin_site)
@@ -216,8 +368,14 @@ class ArticleAdmin(admin.ModelAdmin):
                 help_text=TAG_HELP_TEXT,
             )
         if db_field.name == "body":
-            kwargs["widget"] = forms.Textarea(attrs={"rows": 20, "cols": 80})
+            kwargs["widget"] = BodyEditorWidget()
         return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+    @admin.display(description="status", ordering="status")
+    def workflow_status(self, obj: Article) -> str:
+        if obj.is_scheduled:
+            return f"Scheduled for {date_format(timezone.localtime(obj.published_at), 'DATETIME_FORMAT')}"
+        return obj.get_status_display()
 
     @admin.display(boolean=True, description="live")
     def is_live(self, obj: Article) -> bool:
@@ -227,7 +385,7 @@ class ArticleAdmin(admin.ModelAdmin):
     def byline(self, obj: Article) -> str:
         return ", ".join(author.name for author in obj.byline_authors)
 
-    @admin.display(description="comments", ordering="comment_count")
+    @admin.display(description="comments")
     def comment_link(self, obj: Article) -> SafeString | str:
         if not obj.comment_count:
             return "0"
@@ -251,14 +409,70 @@ class ArticleAdmin(admin.ModelAdmin):
             )
         return format_html('<img src="{}" alt="{}" width="{}">', obj.hero_image.url, obj.hero_alt, PREVIEW_WIDTH)
 
-    @admin.action(description="Publish selected articles", permissions=["change"])
+    @admin.display(description="history")
+    def status_history(self, obj: Article) -> SafeString | str:
+        """Every workflow step the article has taken, oldest first, with who took it and when."""
+        if obj.pk is None:
+            return "Not saved yet."
+        steps = obj.status_changes.select_related("by")
+        rows = format_html_join(
+            "",
+            "<tr><td>{}</td><td>{} → {}</td><td>{}</td></tr>",
+            (
+                (
+                    date_format(timezone.localtime(step.at), "DATETIME_FORMAT"),
+                    step.get_from_status_display(),
+                    step.get_to_status_display(),
+                    step.by.get_username() if step.by else "(deleted user)",
+                )
+                for step in steps
+            ),
+        )
+        if not rows:
+            return "No status changes yet."
+        return format_html(
+            '<table class="status-history"><thead><tr><th>When</th><th>Step</th><th>By</th></tr></thead>'
+            "<tbody>{}</tbody></table>",
+            rows,
+        )
+
+    @admin.action(description="Publish selected articles", permissions=["publish"])
     def publish(self, request: HttpRequest, queryset: QuerySet[Article]) -> None:
-        count = publish_articles(queryset)
+        articles = queryset.exclude(status=Article.Status.PUBLISHED)
+        count = self._take_step(request, articles, publish_article, "not published")
         message = ngettext("%(count)d article published.", "%(count)d articles published.", count)
         self.message_user(request, message % {"count": count}, messages.SUCCESS)
 
-    @admin.action(description="Unpublish selected articles (back to draft)", permissions=["change"])
+    @admin.action(description="Unpublish selected articles (back to draft)", permissions=["publish"])
     def unpublish(self, request: HttpRequest, queryset: QuerySet[Article]) -> None:
-        count = unpublish_articles(queryset)
+        articles = queryset.filter(status=Article.Status.PUBLISHED)
+        count = self._take_step(request, articles, unpublish_article, "not unpublished")
         message = ngettext("%(count)d article unpublished.", "%(count)d articles unpublished.", count)
         self.message_user(request, message % {"count": count}, messages.SUCCESS)
+
+    @admin.action(description="Submit selected drafts for review", permissions=["change"])
+    def submit(self, request: HttpRequest, queryset: QuerySet[Article]) -> None:
+        articles = queryset.filter(status=Article.Status.DRAFT)
+        count = self._take_step(request, articles, submit_for_review, "not submitted")
+        message = ngettext("%(count)d article submitted for review.", "%(count)d articles submitted for review.", count)
+        self.message_user(request, message % {"count": count}, messages.SUCCESS)
+
+    def _take_step(
+        self,
+        request: HttpRequest,
+        articles: QuerySet[Article],
+        service: Callable[..., Article],
+        refusal: str,
+    ) -> int:
+        """Run a workflow service on each article; one that is refused is named with the reasons, and the
+        others go ahead, each in its own transaction."""
+        done = 0
+        for article in articles:
+            try:
+                service(article, by=request.user)
+            except ValidationError as error:
+                reasons = " ".join(error.messages)
+                self.message_user(request, f"“{article}” was {refusal}: {reasons}", messages.WARNING)
+            else:
+                done += 1
+        return done

@@ -54,6 +54,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "taggit",
     "csp",
+    # Only for its static files: the article body's rich-text editor (articles/rich_text.py).
+    "django_prose_editor",
     "authors",
     "articles",
     "comments",

@@ -252,12 +252,11 @@ def test_filters_narrow_the_list_by_status_section_tag_author_and_date(editor_cl
     author = AuthorFactory()
     published = ArticleFactory(published=True, section=world, tags=["Mali"], authors=[author])
     draft = ArticleFactory(tags=["Sahel"])
-    mali = Tag.objects.get(name="Mali")
 
     cases = [
         ({"status__exact": "draft"}, {draft}),
         ({"section__id__exact": world.pk}, {published}),
-        ({"tags__id__exact": mali.pk}, {published}),
+        ({"tag": "Mali"}, {published}),
         ({"authors__id__exact": author.pk}, {published}),
         ({"published_at__isnull": "True"}, {draft}),
     ]
@@ -272,10 +271,10 @@ def test_changelist_query_count_does_not_grow_with_articles(editor_client, djang
         article = ArticleFactory(published=True, authors=AuthorFactory.create_batch(2), tags=["Mali"])
         CommentFactory(article=article)
     with django_assert_num_queries(
-        11,
+        8,
         info=(
-            "session, user; section, tag and author filter choices; count and unfiltered count; the page "
-            "of articles with comment counts as subqueries; bylines with authors; date hierarchy range and days"
+            "session, user; section filter choices; count; the page of articles with sections; bylines with "
+            "authors; comment counts for the page; date hierarchy range"
         ),
     ):
         response = editor_client.get(CHANGELIST)
