@@ -269,8 +269,12 @@ class ArticleAdmin(admin.ModelAdmin):
     @property
     def media(self) -> forms.Media:
         # The list's author and tag filters use the admin's autocomplete widget and submit on choice.
+        # One list, so the filter script stays after jQuery and select2 (Media orders files only relative to
+        # those declared in the same list).
         autocomplete = AutocompleteSelect(Article._meta.get_field("authors"), self.admin_site).media
-        return super().media + autocomplete + forms.Media(js=["admin-extra/autocomplete-filter.js"])
+        return super().media + forms.Media(
+            js=[*autocomplete._js, "admin-extra/autocomplete-filter.js"], css=autocomplete._css
+        )
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Article]:
         # Bylines with their authors arrive with the page of articles, and ArticleChangeList adds the comment

@@ -20,6 +20,44 @@ function linkChecker(schemes) {
     }
 }
 
+// Pasted HTML from word processors and web pages carries its bold and italic in style attributes. The
+// site's Content-Security-Policy keeps the browser from reading those, and reports every one it meets as
+// an error, whatever document the HTML is parsed into. So each start tag's style attribute is renamed in
+// the text before anything parses it, then read as plain text: bold and italic become <strong> and <em>,
+// Google Docs' all-enclosing <b style="font-weight:normal"> is unwrapped, and the styles are dropped. The
+// editor keeps only the elements it offers (articles/rich_text.py); the server's sanitizer has the last word.
+const startTag = /<[a-z][^\s/>]*(?:\s+[^\s=/>]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'>]+))?)*\s*\/?>/gi
+const styleAttribute = /(\s)style(\s*=)/gi
+const PASTED_STYLE = "data-pasted-style"
+
+function cleanPastedHTML(html) {
+    const disarmed = html.replace(startTag, (tag) => tag.replace(styleAttribute, `$1${PASTED_STYLE}$2`))
+    const pasted = new DOMParser().parseFromString(disarmed, "text/html")
+    for (const element of pasted.body.querySelectorAll(`[${PASTED_STYLE}]`)) {
+        const style = element.getAttribute(PASTED_STYLE).toLowerCase()
+        element.removeAttribute(PASTED_STYLE)
+        const weight = /font-weight\s*:\s*([a-z0-9]+)/.exec(style)?.[1]
+        const bold = weight !== undefined && (weight.startsWith("bold") || Number(weight) >= 600)
+        const tag = element.localName
+        if (weight !== undefined && !bold && (tag === "b" || tag === "strong")) {
+            element.replaceWith(...element.childNodes)
+            continue
+        }
+        if (bold && tag !== "b" && tag !== "strong") {
+            wrapChildren(element, pasted.createElement("strong"))
+        }
+        if (/font-style\s*:\s*italic/.test(style) && tag !== "i" && tag !== "em") {
+            wrapChildren(element, pasted.createElement("em"))
+        }
+    }
+    return pasted.body.innerHTML
+}
+
+function wrapChildren(element, wrapper) {
+    wrapper.append(...element.childNodes)
+    element.append(wrapper)
+}
+
 function createEditor(textarea) {
     const config = JSON.parse(textarea.getAttribute(CONFIG_ATTRIBUTE))
     const extensions = Object.entries(config.extensions).map(([name, options]) => {
@@ -43,6 +81,7 @@ function createEditor(textarea) {
         // Tiptap would add its base styles as an inline <style> element, which the CSP refuses;
         // body-editor.css carries them instead.
         injectCSS: false,
+        editorProps: { transformPastedHTML: cleanPastedHTML },
         onUpdate({ editor }) {
             const html = editor.getHTML()
             textarea.value = emptyElement.test(html) ? "" : html
