@@ -10,17 +10,18 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from django.apps import apps
 from playwright.sync_api import Browser, ConsoleMessage, Page, expect, sync_playwright
 
 from articles.models import Article, StatusChange
 from comments.models import Comment
+from newsroom.roles import apply_roles
 from tests.factories import PASSWORD, ArticleFactory, AuthorFactory, SectionFactory, UserFactory
 from tests.images import image_upload
 
 # The live server is another thread, so the data must be committed for it to see: no
-# transaction around each test. The tables are emptied after each test, so the rows that migrations
-# made (the Writer and Editor groups) are put back before the next one.
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+# transaction around each test.
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 # Without the networking flags Chromium calls home at start and on a closed network logs the
 # failures; there is no GPU, and a root user has no sandbox.
@@ -120,6 +121,14 @@ WEB_PAGE_PASTE = (
 )
 
 
+@pytest.fixture
+def roles(transactional_db) -> None:
+    """The Writer and Editor groups, made by the code their migration runs.
+
+    Tables are emptied after each test here, which takes the rows that migrations made with them."""
+    apply_roles(apps)
+
+
 def log_in(page: Page, username: str, next_url: str) -> None:
     page.goto(f"/admin/login/?next={next_url}")
     page.get_by_label("Username").fill(username)
@@ -200,6 +209,7 @@ def editor_publishes(page: Page, *, headline: str) -> None:
     expect(page.locator(".messagelist .success")).to_contain_text("was added successfully")
 
 
+@pytest.mark.usefixtures("roles")
 def test_editor_writes_a_story_in_the_rich_text_editor_and_readers_see_it_on_the_home_page(
     page: Page, browser_errors: list[str]
 ) -> None:
@@ -231,6 +241,7 @@ def test_editor_writes_a_story_in_the_rich_text_editor_and_readers_see_it_on_the
     assert browser_errors == []
 
 
+@pytest.mark.usefixtures("roles")
 def test_writer_submits_a_draft_for_review_and_cannot_publish_it(page: Page, browser_errors: list[str]) -> None:
     writer = UserFactory(username="wendy", is_staff=True, roles=["Writer"])
     AuthorFactory(name="Wendy Writer", user=writer)
