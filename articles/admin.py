@@ -13,7 +13,6 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.views.autocomplete import AutocompleteJsonView
 from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
-from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Prefetch, Q, QuerySet
@@ -29,11 +28,11 @@ from django.utils.text import Truncator, smart_split, unescape_string_literal
 from django.utils.translation import ngettext
 from taggit.models import Tag
 
+from articles.admin_forms import ArticleAdminForm
 from articles.changelist import ArticleChangeList, AuthorFilter, MyDraftsFilter, TagFilter
 from articles.models import Article, Byline, Section
 from articles.rich_text import BodyEditorWidget
 from articles.services import (
-    allowed_statuses,
     may_publish,
     move_article,
     publish_article,
@@ -162,78 +161,16 @@ class BylineInline(admin.TabularInline):
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
 
-class ArticleAdminForm(forms.ModelForm):
-    """The article form, with the workflow's rules and a guard against overwriting someone else's save.
-
-    `user` is set per request by ArticleAdmin.get_form: the status field offers only the steps that user may
-    take from the article's current status, so a writer never sees "Published", and a forced post of it is
-    an invalid choice.
-    """
-
-    # The article's lock_version when the form was opened; compared again, under a row lock, on save.
-    opened_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-    user: AbstractBaseUser
-
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.status_before = self.instance.status
-        if "status" in self.fields:
-            allowed = allowed_statuses(self.status_before, self.user)
-            self.fields["status"].choices = [
-                (value, label) for value, label in Article.Status.choices if value in allowed
-            ]
-        if self.instance.pk is not None:
-            self.fields["opened_version"].initial = self.instance.lock_version
-
-    def clean(self) -> dict:
-        cleaned_data = super().clean()
-        if self.instance.pk is not None:
-            self._refuse_if_changed_since_opened(cleaned_data.get("opened_version"))
-        return cleaned_data
-
-    def _refuse_if_changed_since_opened(self, opened_version: int | None) -> None:
-        # Inside the admin's save transaction, the row lock is held until this save commits, so a second
-        # save started meanwhile waits here and then reads the new version: two saves cannot both pass.
-        current = (
-            Article.objects.select_for_update()
-            .filter(pk=self.instance.pk)
-            .values_list("lock_version", "updated_at")
-            .first()
-        )
-        if current is not None and current[0] == opened_version:
-            return
-        url = reverse("admin:articles_article_change", args=[self.instance.pk])
-        saved_at = date_format(timezone.localtime(current[1]), "DATETIME_FORMAT") if current else ""
-        raise ValidationError(
-            format_html(
-                "Someone else saved this article (at {}) after you opened it, so your changes were not saved, "
-                'to keep theirs. Your version is still in this form: <a href="{}" target="_blank">open the '
-                "current version</a> in a new tab, then bring your changes across and save there.",
-                saved_at,
-                url,
-            ),
-            code="stale",
-        )
-
-    def _post_clean(self) -> None:
-        # The checks before publishing need the article as it would be saved, which the model form puts
-        # together here, after the fields are cleaned.
-        super()._post_clean()
-        if self.cleaned_data.get("status") != Article.Status.PUBLISHED:
-            return
-        for field, problems in self.instance.publish_problems().items():
-            if field in self.fields and not self.has_error(field):
-                self.add_error(field, problems)
-
-
 @admin.register(Article)
 class ArticleAdmin(admin.ModelAdmin):
     form = ArticleAdminForm
     list_display = ["headline", "section", "workflow_status", "published_at", "is_live", "byline", "comment_link"]
     list_filter = [MyDraftsFilter, "status", "section", AuthorFilter, TagFilter, "published_at"]
     list_select_related = ["section"]
-    # Counting every article again for "N total" costs a second full count on each page of a large list.
+    # Counting every article again for "N total" costs a second full count on each page of a large list,
+    # and "Show counts" would count every choice of every filter across the whole table.
     show_full_result_count = False
+    show_facets = admin.ShowFacets.NEVER
     # An editor pasting "www.inkl.com" means https; Django 6 makes that the default too.
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     search_fields = ["headline", "summary", "authors__name"]
