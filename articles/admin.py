@@ -225,6 +225,13 @@ class ArticleAdmin(admin.ModelAdmin):
         # if it did not exist.
         return queryset if may_publish(request.user) else queryset.owned_by(request.user)
 
+    def get_list_display(self, request: HttpRequest) -> list[str]:
+        # The comment counts link to the moderation queue; without access to it the column would only lead
+        # to a refusal.
+        if request.user.has_perm("comments.view_comment"):
+            return self.list_display
+        return [name for name in self.list_display if name != "comment_link"]
+
     def get_changelist(self, request: HttpRequest, **kwargs) -> type[ArticleChangeList]:
         return ArticleChangeList
 

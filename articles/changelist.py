@@ -143,7 +143,7 @@ class ArticleChangeList(ChangeList):
     def get_results(self, request: HttpRequest) -> None:
         super().get_results(request)
         self.result_list = list(self.result_list)
-        if not self.result_list:
+        if not self.result_list or "comment_link" not in self.list_display:
             return
         counts = (
             Comment.objects.filter(article__in=self.result_list)
