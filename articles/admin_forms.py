@@ -5,8 +5,6 @@ from django import forms
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.urls import reverse
-from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.html import format_html
 
 from articles.models import Article
@@ -43,24 +41,19 @@ class ArticleAdminForm(forms.ModelForm):
         return cleaned_data
 
     def _refuse_if_changed_since_opened(self, opened_version: int | None) -> None:
-        # Inside the admin's save transaction, the row lock is held until this save commits, so a second
-        # save started meanwhile waits here and then reads the new version: two saves cannot both pass.
-        current = (
-            Article.objects.select_for_update()
-            .filter(pk=self.instance.pk)
-            .values_list("lock_version", "updated_at")
-            .first()
-        )
-        if current is not None and current[0] == opened_version:
+        # Inside the admin's save transaction the row stays locked until this save commits, so on PostgreSQL a
+        # second save started meanwhile waits here and then reads the new version: two saves cannot both pass.
+        # (SQLite ignores FOR UPDATE.)
+        current = Article.objects.select_for_update().filter(pk=self.instance.pk).values_list("lock_version")
+        if list(current) == [(opened_version,)]:
             return
         url = reverse("admin:articles_article_change", args=[self.instance.pk])
-        saved_at = date_format(timezone.localtime(current[1]), "DATETIME_FORMAT") if current else ""
         raise ValidationError(
             format_html(
-                "Someone else saved this article (at {}) after you opened it, so your changes were not saved, "
-                'to keep theirs. Your version is still in this form: <a href="{}" target="_blank">open the '
-                "current version</a> in a new tab, then bring your changes across and save there.",
-                saved_at,
+                "This article was changed after you opened it, by someone else or in another window, so this "
+                'save was refused to keep that change. What you typed is still in this form: <a href="{}" '
+                'target="_blank">open the current version</a> in a new tab, bring your changes across there, '
+                "and save.",
                 url,
             ),
             code="stale",

@@ -2,11 +2,14 @@
 the checks before publishing, scheduling, and two people editing the same article."""
 
 import re
+import threading
+import time
 from datetime import timedelta
 
 import pytest
 import time_machine
 from django.contrib.messages import get_messages
+from django.db import connection, connections, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -397,7 +400,7 @@ def test_second_save_of_an_article_changed_since_it_was_opened_is_refused_with_a
 
     assert response.status_code == 200
     errors = response.context["adminform"].form.non_field_errors()
-    assert "Someone else saved this article" in errors[0]
+    assert "This article was changed after you opened it" in errors[0]
     html = response.content.decode()
     assert f'<a href="{change_url(article)}" target="_blank">open the current version</a>' in html
     assert 'value="First editor&#x27;s version"' in html
@@ -445,5 +448,55 @@ def test_the_version_check_locks_the_row_until_the_save_commits_on_postgresql(
     with CaptureQueriesContext(postgresql_connection) as queries:
         response = desk_editor_client.post(change_url(article), change_form(article, headline="Locked"))
     assert response.status_code == 302
-    locking = [q["sql"] for q in queries.captured_queries if q["sql"].endswith("FOR UPDATE")]
+    locking = [q["sql"] for q in queries.captured_queries if "FOR UPDATE" in q["sql"]]
     assert len(locking) == 1 and '"lock_version"' in locking[0]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_save_racing_another_waits_for_it_and_is_then_refused_on_postgresql(desk_editor):
+    """Two saves at the same moment: the admin's check waits on the row lock held by the other, then sees its
+    version. If the check did not lock, the racing save would never wait, and this test would fail."""
+    if connection.vendor != "postgresql":
+        pytest.skip("DATABASE_URL is not set: this run is on SQLite.")
+    article = ArticleFactory(headline="Original")
+    racing = change_form(article, headline="The racing save")
+    responses = []
+
+    def save_in_another_request() -> None:
+        client = Client()
+        client.force_login(desk_editor)
+        try:
+            responses.append(client.post(change_url(article), racing))
+        finally:
+            connections.close_all()  # this thread's own connection
+
+    with transaction.atomic():
+        mine = Article.objects.select_for_update().get(pk=article.pk)
+        other = threading.Thread(target=save_in_another_request)
+        other.start()
+        wait_until_a_query_waits_for_a_lock()
+        mine.headline = "The first save"
+        mine.save()
+    other.join()
+
+    assert responses[0].status_code == 200
+    assert (
+        "This article was changed after you opened it" in responses[0].context["adminform"].form.non_field_errors()[0]
+    )
+    article.refresh_from_db()
+    assert article.headline == "The first save"
+
+
+def wait_until_a_query_waits_for_a_lock() -> None:
+    """Poll PostgreSQL until another connection is blocked on a lock; fail if none is within ten seconds."""
+    with connections["default"].cursor() as cursor:
+        for _ in range(200):
+            # Within a transaction PostgreSQL keeps answering from its first look at the activity table.
+            cursor.execute("SELECT pg_stat_clear_snapshot()")
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'"
+            )
+            if cursor.fetchone()[0]:
+                return
+            time.sleep(0.05)
+    pytest.fail("The other save never waited for the row lock.")
