@@ -3,6 +3,7 @@
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Prefetch
@@ -52,7 +53,7 @@ class ArticleQuerySet(models.QuerySet):
     def for_detail(self) -> "ArticleQuerySet":
         return self.for_listing()
 
-    def owned_by(self, user: models.Model) -> "ArticleQuerySet":
+    def owned_by(self, user: AbstractBaseUser) -> "ArticleQuerySet":
         """A writer's own articles: the ones they created, and the ones with their author on the byline.
 
         Both count because an editor often starts a story and assigns it to a writer by putting the writer's
