@@ -1,33 +1,52 @@
 """What editors see of sections and articles: the article form with its byline, tags and publishing actions,
-its corrections, previews and (in admin_history.py) its revision history."""
+its corrections, previews and (in admin_history.py) its revision history.
+
+Writers and editors share one article admin. Editors (with articles.publish_article) see every article and
+take every step of the workflow; writers see the articles they created or are on the byline of, edit them
+until they are published, and can submit them for review but not publish. What a writer cannot do is not
+offered to them, and is refused when forced: the status field only accepts the steps they may take, and the
+services check the permission again.
+"""
+
+from collections.abc import Callable
 
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.views.autocomplete import AutocompleteJsonView
-from django.contrib.admin.widgets import AutocompleteSelectMultiple
+from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Count, OuterRef, Prefetch, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Prefetch, Q, QuerySet
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
 from django.utils.safestring import SafeString
-from django.utils.text import Truncator
+from django.utils.text import Truncator, smart_split, unescape_string_literal
 from django.utils.translation import ngettext
 from taggit.models import Tag
 
+from articles.admin_forms import ArticleAdminForm
 from articles.admin_history import ArticleHistoryMixin
+from articles.changelist import ArticleChangeList, AuthorFilter, MyDraftsFilter, TagFilter
 from articles.models import Article, Byline, Correction, Section
 from articles.preview import preview_link_expiry, preview_link_path
-from articles.services import append_correction, publish_articles, unpublish_articles, withdraw_articles
-from comments.models import Comment
+from articles.rich_text import BodyEditorWidget
+from articles.services import (
+    append_correction,
+    may_publish,
+    move_article,
+    publish_article,
+    submit_for_review,
+    unpublish_article,
+    withdraw_articles,
+)
+from authors.models import Author
 
 TAG_HELP_TEXT = (
     "Type to find an existing tag and pick it. A name that matches no tag becomes a new one: "
@@ -183,32 +202,33 @@ class WithdrawForm(forms.Form):
     )
 
 
-def _count_comments(**filters: object) -> Coalesce:
-    """An article's comments counted in a subquery rather than a join with GROUP BY: the changelist's
-    row counts and date hierarchy then query the articles table alone."""
-    counts = (
-        Comment.objects.filter(article=OuterRef("pk"), **filters)
-        .order_by()
-        .values("article")
-        .annotate(count=Count("pk"))
-        .values("count")
-    )
-    return Coalesce(Subquery(counts), 0)
-
-
 @admin.register(Article)
 class ArticleAdmin(ArticleHistoryMixin, admin.ModelAdmin):
-    list_display = ["headline", "section", "status", "published_at", "is_live", "byline", "comment_link"]
-    list_filter = ["status", "section", "tags", "authors", "published_at"]
+    form = ArticleAdminForm
+    list_display = ["headline", "section", "workflow_status", "published_at", "is_live", "byline", "comment_link"]
+    list_filter = [MyDraftsFilter, "status", "section", AuthorFilter, TagFilter, "published_at"]
     list_select_related = ["section"]
+    # Counting every article again for "N total" costs a second full count on each page of a large list,
+    # and "Show counts" would count every choice of every filter across the whole table.
+    show_full_result_count = False
+    show_facets = admin.ShowFacets.NEVER
     # An editor pasting "www.inkl.com" means https; Django 6 makes that the default too.
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     search_fields = ["headline", "summary", "authors__name"]
     date_hierarchy = "published_at"
     prepopulated_fields = {"slug": ["headline"]}
-    readonly_fields = ["hero_preview", "created_at", "updated_at", "preview_links", "withdrawn_at", "withdrawal_note"]
+    readonly_fields = [
+        "hero_preview",
+        "status_history",
+        "created_by",
+        "created_at",
+        "updated_at",
+        "preview_links",
+        "withdrawn_at",
+        "withdrawal_note",
+    ]
     inlines = [BylineInline]
-    actions = ["publish", "unpublish", "withdraw"]
+    actions = ["publish", "unpublish", "submit", "withdraw"]
     fieldsets = [
         (None, {"fields": ["headline", "slug", "summary", "body"]}),
         ("Image", {"fields": ["hero_preview", "hero_image", "hero_alt", "hero_caption", "hero_credit"]}),
@@ -220,7 +240,16 @@ class ArticleAdmin(ArticleHistoryMixin, admin.ModelAdmin):
             },
         ),
         ("Section and tags", {"fields": ["section", "tags"]}),
-        ("Publishing", {"fields": ["status", "published_at"]}),
+        (
+            "Publishing",
+            {
+                "fields": ["status", "published_at", "status_history", "opened_version"],
+                "description": (
+                    "A draft may be saved unfinished. Publishing needs a headline of up to 70 characters, a "
+                    "summary of up to 160, and a body. A publication time in the future schedules the article."
+                ),
+            },
+        ),
         ("Preview", {"fields": ["preview_links"]}),
         (
             "Withdrawal",
@@ -230,21 +259,101 @@ class ArticleAdmin(ArticleHistoryMixin, admin.ModelAdmin):
                 "description": "Set by the “Withdraw” action on the article list; publishing again clears it.",
             },
         ),
-        ("Timestamps", {"fields": ["created_at", "updated_at"], "classes": ["collapse"]}),
+        ("Timestamps", {"fields": ["created_by", "created_at", "updated_at"], "classes": ["collapse"]}),
     ]
 
+    @property
+    def media(self) -> forms.Media:
+        # The list's author and tag filters use the admin's autocomplete widget and submit on choice.
+        # One list, so the filter script stays after jQuery and select2 (Media orders files only relative to
+        # those declared in the same list).
+        autocomplete = AutocompleteSelect(Article._meta.get_field("authors"), self.admin_site).media
+        return super().media + forms.Media(
+            js=[*autocomplete._js, "admin-extra/autocomplete-filter.js"], css=autocomplete._css
+        )
+
     def get_queryset(self, request: HttpRequest) -> QuerySet[Article]:
-        # Bylines with their authors and the comment counts arrive with the page of articles, so the
-        # changelist costs the same number of queries for one row or a hundred.
-        return (
+        # Bylines with their authors arrive with the page of articles, and ArticleChangeList adds the comment
+        # counts, so the changelist costs the same number of queries for one row or a hundred.
+        queryset = (
             super()
             .get_queryset(request)
             .prefetch_related(Prefetch("bylines", queryset=Byline.objects.select_related("author")))
-            .annotate(
-                comment_count=_count_comments(),
-                pending_count=_count_comments(status=Comment.Status.PENDING),
-            )
         )
+        # A writer's list, change pages and actions reach only their own articles; anyone else's answers as
+        # if it did not exist.
+        return queryset if may_publish(request.user) else queryset.owned_by(request.user)
+
+    def get_list_display(self, request: HttpRequest) -> list[str]:
+        # The comment counts link to the moderation queue; without access to it the column would only lead
+        # to a refusal.
+        if request.user.has_perm("comments.view_comment"):
+            return self.list_display
+        return [name for name in self.list_display if name != "comment_link"]
+
+    def get_changelist(self, request: HttpRequest, **kwargs) -> type[ArticleChangeList]:
+        return ArticleChangeList
+
+    def get_search_results(
+        self, request: HttpRequest, queryset: QuerySet[Article], search_term: str
+    ) -> tuple[QuerySet[Article], bool]:
+        """Articles whose headline, summary or a byline author's name contains each word searched for.
+
+        The authors are matched through a list of article ids rather than a join, so no article is listed
+        twice and the list needs no DISTINCT; with DISTINCT each of the list's queries sorted the whole
+        table (scripts/changelist_volume.py).
+        """
+        for word in smart_split(search_term):
+            if word[0] in "\"'" and word[-1] == word[0]:
+                word = unescape_string_literal(word)
+            by_author = Byline.objects.filter(author__name__icontains=word).order_by().values("article_id")
+            queryset = queryset.filter(Q(headline__icontains=word) | Q(summary__icontains=word) | Q(pk__in=by_author))
+        return queryset, False
+
+    def has_change_permission(self, request: HttpRequest, obj: Article | None = None) -> bool:
+        # Writers edit their own articles until an editor publishes them; after that they may only look.
+        if not super().has_change_permission(request, obj):
+            return False
+        return obj is None or may_publish(request.user) or obj.status != Article.Status.PUBLISHED
+
+    def has_publish_permission(self, request: HttpRequest) -> bool:
+        return may_publish(request.user)
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Article | None = None) -> list[str]:
+        readonly = list(super().get_readonly_fields(request, obj))
+        if not may_publish(request.user):
+            # When an article reaches readers is the editor's call, made on publishing.
+            readonly.append("published_at")
+        return readonly
+
+    def get_form(self, request: HttpRequest, obj: Article | None = None, change: bool = False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        return type(form.__name__, (form,), {"user": request.user})
+
+    def get_formset_kwargs(
+        self, request: HttpRequest, obj: Article, inline: admin.options.InlineModelAdmin, prefix: str
+    ) -> dict:
+        kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
+        if isinstance(inline, BylineInline) and obj.pk is None and request.method == "GET":
+            # A writer's new article starts with their own byline.
+            author = Author.objects.filter(user=request.user).first()
+            if author is not None:
+                kwargs["initial"] = [{"author": author.pk, "position": 0}]
+        return kwargs
+
+    def save_model(self, request: HttpRequest, obj: Article, form: ArticleAdminForm, change: bool) -> None:
+        # The status field is a request to take a workflow step, which the services take and record, so the
+        # save itself keeps the status the article had.
+        wanted = obj.status
+        obj.status = form.status_before
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
+        if wanted != obj.status:
+            move_article(obj, to=wanted, by=request.user)
+            if obj.is_scheduled:
+                when = date_format(timezone.localtime(obj.published_at), "DATETIME_FORMAT")
+                self.message_user(request, f"“{obj}” is scheduled: readers see it from {when}.", messages.INFO)
 
     def get_object(self, request: HttpRequest, object_id: str, from_field: str | None = None) -> Article | None:
         article = super().get_object(request, object_id, from_field)
@@ -303,8 +412,14 @@ class ArticleAdmin(ArticleHistoryMixin, admin.ModelAdmin):
                 help_text=TAG_HELP_TEXT,
             )
         if db_field.name == "body":
-            kwargs["widget"] = forms.Textarea(attrs={"rows": 20, "cols": 80})
+            kwargs["widget"] = BodyEditorWidget()
         return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+    @admin.display(description="status", ordering="status")
+    def workflow_status(self, obj: Article) -> str:
+        if obj.is_scheduled:
+            return f"Scheduled for {date_format(timezone.localtime(obj.published_at), 'DATETIME_FORMAT')}"
+        return obj.get_status_display()
 
     @admin.display(boolean=True, description="live")
     def is_live(self, obj: Article) -> bool:
@@ -314,7 +429,7 @@ class ArticleAdmin(ArticleHistoryMixin, admin.ModelAdmin):
     def byline(self, obj: Article) -> str:
         return ", ".join(author.name for author in obj.byline_authors)
 
-    @admin.display(description="comments", ordering="comment_count")
+    @admin.display(description="comments")
     def comment_link(self, obj: Article) -> SafeString | str:
         if not obj.comment_count:
             return "0"
@@ -355,25 +470,54 @@ class ArticleAdmin(ArticleHistoryMixin, admin.ModelAdmin):
             share_url,
         )
 
-    @admin.action(description="Publish selected articles", permissions=["change"])
+    @admin.display(description="history")
+    def status_history(self, obj: Article) -> SafeString | str:
+        """Every workflow step the article has taken, oldest first, with who took it and when."""
+        if obj.pk is None:
+            return "Not saved yet."
+        steps = obj.status_changes.select_related("by")
+        rows = format_html_join(
+            "",
+            "<tr><td>{}</td><td>{} → {}</td><td>{}</td></tr>",
+            (
+                (
+                    date_format(timezone.localtime(step.at), "DATETIME_FORMAT"),
+                    step.get_from_status_display(),
+                    step.get_to_status_display(),
+                    step.by.get_username() if step.by else "(deleted user)",
+                )
+                for step in steps
+            ),
+        )
+        if not rows:
+            return "No status changes yet."
+        return format_html(
+            '<table class="status-history"><thead><tr><th>When</th><th>Step</th><th>By</th></tr></thead>'
+            "<tbody>{}</tbody></table>",
+            rows,
+        )
+
+    @admin.action(description="Publish selected articles", permissions=["publish"])
     def publish(self, request: HttpRequest, queryset: QuerySet[Article]) -> None:
-        count = publish_articles(queryset)
+        articles = queryset.exclude(status=Article.Status.PUBLISHED)
+        count = self._take_step(request, articles, publish_article, "not published")
         message = ngettext("%(count)d article published.", "%(count)d articles published.", count)
         self.message_user(request, message % {"count": count}, messages.SUCCESS)
 
-    @admin.action(description="Unpublish selected articles (back to draft)", permissions=["change"])
+    @admin.action(description="Unpublish selected articles (back to draft)", permissions=["publish"])
     def unpublish(self, request: HttpRequest, queryset: QuerySet[Article]) -> None:
-        count = unpublish_articles(queryset)
+        articles = queryset.filter(status=Article.Status.PUBLISHED)
+        count = self._take_step(request, articles, unpublish_article, "not unpublished")
         message = ngettext("%(count)d article unpublished.", "%(count)d articles unpublished.", count)
         self.message_user(request, message % {"count": count}, messages.SUCCESS)
 
-    @admin.action(description="Withdraw selected articles (their address answers 410 Gone)", permissions=["change"])
+    @admin.action(description="Withdraw selected articles (their address answers 410 Gone)", permissions=["publish"])
     def withdraw(self, request: HttpRequest, queryset: QuerySet[Article]) -> TemplateResponse | None:
         """Asks for the notice readers will see first, on a page of its own, as Django's delete action does."""
         form = WithdrawForm(request.POST if "withdraw_confirmed" in request.POST else None)
         if form.is_valid():
             selected = queryset.count()
-            count = withdraw_articles(queryset, notice=form.cleaned_data["notice"])
+            count = withdraw_articles(queryset, notice=form.cleaned_data["notice"], by=request.user)
             message = ngettext("%(count)d article withdrawn.", "%(count)d articles withdrawn.", count)
             message %= {"count": count}
             if selected > count:
@@ -391,3 +535,30 @@ class ArticleAdmin(ArticleHistoryMixin, admin.ModelAdmin):
             "media": self.media + form.media,
         }
         return TemplateResponse(request, "admin/articles/article/withdraw_confirmation.html", context)
+
+    @admin.action(description="Submit selected drafts for review", permissions=["change"])
+    def submit(self, request: HttpRequest, queryset: QuerySet[Article]) -> None:
+        articles = queryset.filter(status=Article.Status.DRAFT)
+        count = self._take_step(request, articles, submit_for_review, "not submitted")
+        message = ngettext("%(count)d article submitted for review.", "%(count)d articles submitted for review.", count)
+        self.message_user(request, message % {"count": count}, messages.SUCCESS)
+
+    def _take_step(
+        self,
+        request: HttpRequest,
+        articles: QuerySet[Article],
+        service: Callable[..., Article],
+        refusal: str,
+    ) -> int:
+        """Run a workflow service on each article; one that is refused is named with the reasons, and the
+        others go ahead, each in its own transaction."""
+        done = 0
+        for article in articles:
+            try:
+                service(article, by=request.user)
+            except ValidationError as error:
+                reasons = " ".join(error.messages)
+                self.message_user(request, f"“{article}” was {refusal}: {reasons}", messages.WARNING)
+            else:
+                done += 1
+        return done

@@ -4,11 +4,13 @@ from datetime import datetime
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import strip_tags
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
@@ -63,14 +65,36 @@ class ArticleQuerySet(models.QuerySet):
         """Articles that used to answer at this slug before an editor changed it."""
         return self.filter(slug_redirects__old_slug=slug)
 
+    def owned_by(self, user: AbstractBaseUser) -> "ArticleQuerySet":
+        """A writer's own articles: the ones they created, and the ones with their author on the byline.
+
+        Both count because an editor often starts a story and assigns it to a writer by putting the writer's
+        byline on it. One list of ids from two indexed lookups rather than "created by them OR on their
+        byline" per row: with 100,000 articles that OR read the whole table (scripts/changelist_volume.py).
+        """
+        created = Article.objects.filter(created_by=user).order_by().values("pk")
+        on_byline = Byline.objects.filter(author__user=user).order_by().values("article_id")
+        return self.filter(pk__in=created.union(on_byline))
+
+    def unpublished(self) -> "ArticleQuerySet":
+        """Drafts and articles in review: work still in the writer's hands or waiting for an editor."""
+        return self.filter(status__in=[Article.Status.DRAFT, Article.Status.IN_REVIEW])
+
 
 def _bylines_prefetch() -> Prefetch:
     return Prefetch("bylines", queryset=Byline.objects.select_related("author").order_by("position", "pk"))
 
 
+# Search engines show about 600 pixels of a result's title, some 60 to 70 characters, and about 155 to 160
+# characters of its description; a longer headline or summary is cut off mid-word in the results.
+HEADLINE_MAX_FOR_SEARCH = 70
+SUMMARY_MAX_FOR_SEARCH = 160
+
+
 class Article(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
+        IN_REVIEW = "review", "In review"
         PUBLISHED = "published", "Published"
 
     headline = models.CharField(max_length=200)
@@ -115,6 +139,17 @@ class Article(models.Model):
     withdrawal_note = models.TextField(
         max_length=600, blank=True, editable=False, help_text="Shown to readers at the article's address."
     )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="articles_created",
+    )
+    # Raised by every write, so a form opened before another person's save can tell that it is stale
+    # (see ArticleAdminForm); a counter rather than updated_at, which two saves within a clock tick share.
+    lock_version = models.PositiveIntegerField(default=0, editable=False)
 
     objects = ArticleQuerySet.as_manager()
 
@@ -124,7 +159,11 @@ class Article(models.Model):
             # Every public listing filters on status and sorts on publication time.
             models.Index(fields=["status", "-published_at"], name="article_public_idx"),
             models.Index(fields=["section", "status", "-published_at"], name="article_section_idx"),
+            # The admin's article list, unfiltered: newest first, one page at a time, and the date
+            # hierarchy's first and last dates, without reading the whole table.
+            models.Index(fields=["-published_at", "-id"], name="article_admin_order_idx"),
         ]
+        permissions = [("publish_article", "Can publish, schedule and unpublish any article, and edit any article")]
 
     def __str__(self) -> str:
         return self.headline
@@ -137,6 +176,8 @@ class Article(models.Model):
                 self.published_at = timezone.now()
             # Publishing again ends a withdrawal: the address answers with the story, not 410.
             self.withdrawn_at, self.withdrawal_note = None, ""
+        if self.pk is not None:
+            self.lock_version += 1
         with transaction.atomic():
             before = None
             if not self._state.adding and self.pk is not None:
@@ -150,6 +191,12 @@ class Article(models.Model):
 
     def clean(self) -> None:
         super().clean()
+        if problems := self._problems_at_any_stage():
+            raise ValidationError(problems)
+
+    def _problems_at_any_stage(self) -> dict[str, list[str]]:
+        """What no save may store, draft or not."""
+        problems: dict[str, list[str]] = {}
         taken = (
             SlugRedirect.objects.select_related("article")
             .filter(old_slug=self.slug)
@@ -157,13 +204,44 @@ class Article(models.Model):
             .first()
         )
         if self.slug and taken is not None:
-            raise ValidationError(
-                {"slug": f"This address used to be “{taken.article}” and still leads there. Choose another."}
-            )
+            problems["slug"] = [f"This address used to be “{taken.article}” and still leads there. Choose another."]
         if self.hero_image and not self.hero_alt.strip():
-            raise ValidationError({"hero_alt": "Describe the image for readers who cannot see it."})
+            problems["hero_alt"] = ["Describe the image for readers who cannot see it."]
         if self.source_url and urlsplit(self.source_url).scheme.lower() not in {"http", "https"}:
-            raise ValidationError({"source_url": "Use an http:// or https:// address."})
+            problems["source_url"] = ["Use an http:// or https:// address."]
+        return problems
+
+    def publish_problems(self) -> dict[str, list[str]]:
+        """What keeps this article from being published, by field; empty when it is ready.
+
+        A draft may be saved incomplete; these are checked only on the way to readers, by the admin form
+        and by the publishing service alike.
+        """
+        problems = self._problems_at_any_stage()
+        headline = self.headline.strip()
+        if not headline:
+            problems["headline"] = ["Write a headline before publishing."]
+        elif len(headline) > HEADLINE_MAX_FOR_SEARCH:
+            problems["headline"] = [
+                f"Keep the headline to {HEADLINE_MAX_FOR_SEARCH} characters so search results show all of it "
+                f"(it has {len(headline)})."
+            ]
+        summary = self.summary.strip()
+        if not summary:
+            problems["summary"] = ["Write a summary before publishing: search results and story cards show it."]
+        elif len(summary) > SUMMARY_MAX_FOR_SEARCH:
+            problems["summary"] = [
+                f"Keep the summary to {SUMMARY_MAX_FOR_SEARCH} characters so search results show all of it "
+                f"(it has {len(summary)})."
+            ]
+        if not strip_tags(sanitize_html(self.body)).strip():
+            problems["body"] = ["Write the story before publishing: the body is empty."]
+        return problems
+
+    @property
+    def is_scheduled(self) -> bool:
+        """Published by an editor, waiting for its publication time."""
+        return self.status == self.Status.PUBLISHED and self.published_at is not None and not self.is_published
 
     @property
     def is_published(self) -> bool:
@@ -267,3 +345,20 @@ class SlugRedirect(models.Model):
 
     def __str__(self) -> str:
         return f"{self.old_slug} → {self.article.slug}"
+
+
+class StatusChange(models.Model):
+    """One step of an article's workflow (draft, review, published and back): who took it, and when."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="status_changes")
+    from_status = models.CharField(max_length=16, choices=Article.Status)
+    to_status = models.CharField(max_length=16, choices=Article.Status)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        indexes = [models.Index(fields=["article", "at"], name="statuschange_article_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.article}: {self.get_from_status_display()} → {self.get_to_status_display()}"

@@ -55,6 +55,8 @@ INSTALLED_APPS = [
     "taggit",
     "reversion",
     "csp",
+    # Only for its static files: the article body's rich-text editor (articles/rich_text.py).
+    "django_prose_editor",
     "authors",
     "articles",
     "comments",

@@ -11,7 +11,7 @@ from django.db import connection
 from django.db.backends.base.base import BaseDatabaseWrapper
 
 from newsroom.settings import env_bool
-from tests.factories import UserFactory
+from tests.factories import AuthorFactory, UserFactory
 
 
 @pytest.fixture(autouse=True)
@@ -33,6 +33,32 @@ def admin_user(db):
 @pytest.fixture
 def editor_client(client, admin_user):
     client.force_login(admin_user)
+    return client
+
+
+@pytest.fixture
+def writer(db):
+    """A staff login in the Writer role, writing under their own byline."""
+    user = UserFactory(username="wendy", is_staff=True, roles=["Writer"])
+    AuthorFactory(name="Wendy Writer", user=user)
+    return user
+
+
+@pytest.fixture
+def writer_client(client, writer):
+    client.force_login(writer)
+    return client
+
+
+@pytest.fixture
+def desk_editor(db):
+    """A staff login in the Editor role: everything an editor does, without being a superuser."""
+    return UserFactory(username="dana", is_staff=True, roles=["Editor"])
+
+
+@pytest.fixture
+def desk_editor_client(client, desk_editor):
+    client.force_login(desk_editor)
     return client
 
 

@@ -4,11 +4,14 @@ from datetime import timedelta
 
 import factory
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from articles.models import Article, Byline, Correction, Section
 from authors.models import Author
 from comments.models import Comment
+
+PASSWORD = "correct horse battery staple"
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -19,7 +22,16 @@ class UserFactory(factory.django.DjangoModelFactory):
 
     username = factory.Sequence(lambda n: f"user{n}")
     email = factory.LazyAttribute(lambda u: f"{u.username}@example.com")
-    password = factory.django.Password("correct horse battery staple")
+    password = factory.django.Password(PASSWORD)
+
+    @factory.post_generation
+    def roles(self, create, extracted, **kwargs):
+        """Role names ("Writer", "Editor"): the groups the roles migration made, never made here."""
+        if create and extracted:
+            groups = list(Group.objects.filter(name__in=extracted))
+            if len(groups) != len(extracted):
+                raise LookupError(f"No group for some of {extracted}: newsroom/roles.py's migration makes them.")
+            self.groups.add(*groups)
 
 
 class AuthorFactory(factory.django.DjangoModelFactory):
@@ -45,9 +57,10 @@ class ArticleFactory(factory.django.DjangoModelFactory):
         model = Article
         skip_postgeneration_save = True
 
-    headline = factory.Faker("sentence", nb_words=7)
+    # Within the lengths publishing allows (articles.models.HEADLINE_MAX_FOR_SEARCH and SUMMARY_MAX_FOR_SEARCH).
+    headline = factory.Faker("text", max_nb_chars=60)
     slug = factory.Sequence(lambda n: f"story-{n}")
-    summary = factory.Faker("paragraph", nb_sentences=2)
+    summary = factory.Faker("text", max_nb_chars=150)
     body = factory.LazyFunction(lambda: "<p>First paragraph.</p><p>Second paragraph.</p>")
     section = factory.SubFactory(SectionFactory)
     status = Article.Status.DRAFT

@@ -10,11 +10,14 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from django.apps import apps
 from playwright.sync_api import Browser, ConsoleMessage, Page, expect, sync_playwright
 
-from articles.models import Article
+from articles.models import Article, StatusChange
 from comments.models import Comment
-from tests.factories import ArticleFactory
+from newsroom.roles import apply_roles
+from tests.factories import PASSWORD, ArticleFactory, AuthorFactory, SectionFactory, UserFactory
+from tests.images import image_upload
 
 # The live server is another thread, so the data must be committed for it to see: no
 # transaction around each test.
@@ -128,4 +131,195 @@ def test_editor_previews_a_draft_and_shares_it_with_a_colleague_without_a_login(
         expect(shared.get_by_role("heading", level=1)).to_have_text("Port strike talks resume on Monday")
     finally:
         colleague.close()
+
+
+# Editors and writers in the admin ------------------------------------------------------------
+
+# A word processor's copy: classes, inline styles, spans, a list made of paragraphs, an image, a table
+# and a script. What the body editor keeps of it is what the site's HTML policy allows.
+WORD_PROCESSOR_PASTE = (
+    '<p class="MsoNormal" style="margin:0cm;font-family:Calibri"><span style="color:#1F497D">From the '
+    "<b>mayor</b>&#39;s office:</span></p>"
+    '<p class="MsoListParagraph" style="mso-list:l0 level1 lfo1"><span style="mso-list:Ignore">·</span> '
+    "<i>Two lanes</i> open at six</p>"
+    '<img src="file:///C:/Users/press/image001.png"><table><tr><td>Toll</td><td>Free</td></tr></table>'
+    "<script>alert(1)</script>"
+)
+# Google Docs wraps a copy in <b style="font-weight:normal"> and marks bold and italic with styles alone.
+WEB_PAGE_PASTE = (
+    '<meta charset="utf-8"><b style="font-weight:normal;" id="docs-internal-guid-1a2b">'
+    '<p dir="ltr" style="line-height:1.38"><span style="font-weight:700;color:#000000">Tolls</span>'
+    '<span style="font-weight:400"> are </span><span style="font-style:italic">waived</span>'
+    "<span> this week.</span></p></b>"
+)
+
+
+@pytest.fixture
+def roles(transactional_db) -> None:
+    """The Writer and Editor groups, made by the code their migration runs.
+
+    Tables are emptied after each test here, which takes the rows that migrations made with them."""
+    apply_roles(apps)
+
+
+def log_in(page: Page, username: str, next_url: str) -> None:
+    page.goto(f"/admin/login/?next={next_url}")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    expect(page.get_by_role("button", name="Log out")).to_be_visible()
+
+
+def body_editor(page: Page):
+    """The rich-text editor's writing area (ProseMirror's content-editable element)."""
+    editor = page.locator(".prose-editor [contenteditable=true]")
+    expect(editor).to_be_visible()
+    return editor
+
+
+def choose_in_autocomplete(page: Page, field: str, text: str) -> None:
+    """Type into the admin's select2 box for `field` and pick the answer that matches."""
+    page.locator(f".field-{field} .select2-selection").first.click()
+    page.locator(".select2-container--open .select2-search__field").fill(text)
+    page.locator(".select2-results__option", has_text=text).first.click()
+
+
+def paste(editor, html: str) -> None:
+    """Paste HTML into the editor, as the browser delivers a paste from another program."""
+    editor.evaluate(
+        """(element, html) => {
+            const data = new DataTransfer()
+            data.setData("text/html", html)
+            data.setData("text/plain", "pasted")
+            element.dispatchEvent(new ClipboardEvent("paste", { clipboardData: data, bubbles: true, cancelable: true }))
+        }""",
+        html,
+    )
+
+
+def editor_publishes(page: Page, *, headline: str) -> None:
+    """An editor writes a story in the admin with every part a reader sees, and publishes it."""
+    log_in(page, "dana", "/admin/articles/article/add/")
+    page.get_by_label("Headline").fill(headline)
+    page.get_by_label("Summary").fill("Two lanes open at six in the morning, a year after the bridge closed.")
+
+    editor = body_editor(page)
+    editor.click()
+    page.keyboard.type("The bridge is open again")
+    page.locator(".prose-menubar__selected").click()
+    page.locator(".prose-menubar__option[data-name=heading2]").click()
+    page.keyboard.press("End")
+    page.keyboard.press("Enter")
+    page.keyboard.type("Repairs took ")
+    bold = page.get_by_role("button", name="bold", exact=True)
+    bold.click()
+    page.keyboard.type("a whole year")
+    bold.click()
+    page.keyboard.type(" and cost more than planned.")
+    page.keyboard.press("Enter")
+    paste(editor, WORD_PROCESSOR_PASTE)
+    expect(editor.locator("strong", has_text="mayor")).to_be_visible()
+    page.keyboard.press("Enter")
+    paste(editor, WEB_PAGE_PASTE)
+    expect(editor.locator("em", has_text="waived")).to_be_visible()
+    pasted = page.locator("#id_body").input_value()
+    for leftover in ("class=", "style=", "<span", "<img", "<table", "<script", "<b ", "Mso", "docs-internal"):
+        assert leftover not in pasted, pasted
+    assert "<strong>Tolls</strong> are <em>waived</em> this week." in pasted, pasted
+
+    hero = image_upload("harbour.png", (1200, 675))
+    page.locator("#id_hero_image").set_input_files(
+        files=[{"name": "harbour.png", "mimeType": "image/png", "buffer": hero.read()}]
+    )
+    page.get_by_label("Alt text").fill("Cars crossing the reopened harbour bridge at dawn")
+    page.get_by_label("Source name").fill("City Hall")
+    page.get_by_label("Source url").fill("https://example.com/bridge")
+    page.get_by_label("Section:").select_option(label="City")
+    choose_in_autocomplete(page, "tags", "Transport")
+    choose_in_autocomplete(page, "author", "Amadou Diallo")
+    page.get_by_label("Status").select_option(label="Published")
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(page.locator(".messagelist .success")).to_contain_text("was added successfully")
+
+
+@pytest.mark.usefixtures("roles")
+def test_editor_writes_a_story_in_the_rich_text_editor_and_readers_see_it_on_the_home_page(
+    page: Page, browser_errors: list[str]
+) -> None:
+    UserFactory(username="dana", is_staff=True, roles=["Editor"])
+    AuthorFactory(name="Amadou Diallo")
+    SectionFactory(name="City", slug="city")
+    headline = "Harbour bridge reopens after a year of repairs"
+
+    editor_publishes(page, headline=headline)
+
+    article = Article.objects.get(headline=headline)
+    assert article.is_published
+    assert article.byline_authors[0].name == "Amadou Diallo"
+    assert list(article.tags.names()) == ["Transport"]
+    assert (article.hero_width, article.source_url) == (1200, "https://example.com/bridge")
+    assert [(s.from_status, s.to_status, s.by.username) for s in StatusChange.objects.all()] == [
+        ("draft", "published", "dana")
+    ]
+    assert "<h2>The bridge is open again</h2>" in article.body
+    assert "<strong>a whole year</strong>" in article.body
+
+    response = page.goto("/")
+    assert response is not None and response.ok
+    page.get_by_role("link", name=headline, exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(headline)
+    expect(page.get_by_role("heading", level=2, name="The bridge is open again")).to_be_visible()
+    expect(page.locator(".story strong", has_text="a whole year")).to_be_visible()
+    expect(page.get_by_role("img", name="Cars crossing the reopened harbour bridge at dawn")).to_be_visible()
+    assert browser_errors == []
+
+
+@pytest.mark.usefixtures("roles")
+def test_writer_submits_a_draft_for_review_and_cannot_publish_it(page: Page, browser_errors: list[str]) -> None:
+    writer = UserFactory(username="wendy", is_staff=True, roles=["Writer"])
+    AuthorFactory(name="Wendy Writer", user=writer)
+    headline = "Night buses return to the harbour route"
+
+    log_in(page, "wendy", "/admin/articles/article/add/")
+    status = page.get_by_label("Status")
+    expect(status.locator("option")).to_have_text(["Draft", "In review"])
+    expect(page.locator("#id_published_at_0")).to_have_count(0)  # when it goes out is the editor's call
+    expect(page.locator(".field-author .select2-selection")).to_contain_text("Wendy Writer")
+    page.get_by_label("Headline").fill(headline)
+    page.get_by_label("Summary").fill("The late-night service is back from Monday.")
+    body_editor(page).click()
+    page.keyboard.type("Buses run every half hour until two.")
+    page.get_by_role("button", name="Save and continue editing").click()
+    expect(page.locator(".messagelist .success")).to_contain_text("was added successfully")
+
+    page.get_by_label("Status").select_option(label="In review")
+    page.get_by_role("button", name="Save and continue editing").click()
+    expect(page.locator(".messagelist .success")).to_contain_text("was changed successfully")
+    article = Article.objects.get(headline=headline)
+    assert (article.status, article.created_by) == (Article.Status.IN_REVIEW, writer)
+
+    # Forced from a tampered page: the status field is given the option it never offered.
+    page.get_by_label("Status").evaluate(
+        "select => { select.add(new Option('Published', 'published')); select.value = 'published' }"
+    )
+    page.get_by_role("button", name="Save and continue editing").click()
+    expect(page.locator(".errorlist")).to_contain_text("Select a valid choice")
+
+    # Forced through the list's actions, which offer no publishing.
+    page.goto("/admin/articles/article/")
+    expect(page.get_by_role("link", name=headline)).to_be_visible()
+    actions = page.get_by_label("Action")
+    expect(actions.locator("option")).to_have_text(["---------", "Submit selected drafts for review"])
+    token = next(c["value"] for c in page.context.cookies() if c["name"] == "csrftoken")
+    forced = page.request.post(
+        "/admin/articles/article/",
+        form={"csrfmiddlewaretoken": token, "action": "publish", "_selected_action": str(article.pk)},
+        headers={"Referer": page.url},
+    )
+    assert forced.ok  # the list again, with "no action selected"
+
+    article.refresh_from_db()
+    assert article.status == Article.Status.IN_REVIEW
+    assert not article.is_published
+    assert [(s.from_status, s.to_status) for s in article.status_changes.all()] == [("draft", "review")]
     assert browser_errors == []

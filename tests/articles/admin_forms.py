@@ -11,7 +11,9 @@ def change_url(article: Article) -> str:
 
 
 def change_form_data(article: Article, **overrides: object) -> dict[str, object]:
-    """The change form as the browser submits it untouched: fields, byline rows and correction rows."""
+    """The change form as the browser submits it untouched, opened now: fields, the version it was opened at
+    (the admin refuses a save over a newer one), byline rows and correction rows."""
+    article.refresh_from_db()
     published_at = timezone.localtime(article.published_at) if article.published_at else None
     data: dict[str, object] = {
         "headline": article.headline,
@@ -28,6 +30,7 @@ def change_form_data(article: Article, **overrides: object) -> dict[str, object]
         "status": article.status,
         "published_at_0": published_at.strftime("%Y-%m-%d") if published_at else "",
         "published_at_1": published_at.strftime("%H:%M:%S") if published_at else "",
+        "opened_version": str(article.lock_version),
     }
     bylines = list(article.bylines.order_by("position", "pk"))
     data.update(_management("bylines", len(bylines)))

@@ -20,6 +20,7 @@ NOW = timezone.now()
         (Article.Status.PUBLISHED, NOW + timedelta(hours=1), False),
         (Article.Status.DRAFT, NOW - timedelta(minutes=1), False),
         (Article.Status.DRAFT, None, False),
+        (Article.Status.IN_REVIEW, NOW - timedelta(minutes=1), False),
     ],
 )
 def test_published_queryset_and_is_published_agree_on_what_readers_see(status, published_at, visible):
@@ -54,3 +55,55 @@ def test_byline_keeps_the_order_editors_set():
     first, second = AuthorFactory(name="Zoe Last"), AuthorFactory(name="Adam First")
     article = ArticleFactory(authors=[first, second])
     assert article.byline_authors == [first, second]
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"headline": "H" * 71}, "headline"),
+        ({"summary": ""}, "summary"),
+        ({"summary": "S" * 161}, "summary"),
+        ({"body": ""}, "body"),
+        ({"body": "<p></p><h2> </h2>"}, "body"),
+        ({"body": "<script>alert(1)</script>"}, None),  # the text survives sanitizing, so it is not empty
+        ({"source_url": "ftp://example.com/story"}, "source_url"),
+    ],
+)
+def test_publish_checks_name_the_field_to_fix(changes, field):
+    article = ArticleFactory.build(**changes)
+    problems = article.publish_problems()
+    assert list(problems) == ([field] if field else [])
+
+
+def test_a_complete_article_at_the_length_limits_may_be_published():
+    article = ArticleFactory.build(headline="H" * 70, summary="S" * 160, body="<p>Text.</p>")
+    assert article.publish_problems() == {}
+
+
+def test_an_image_without_alt_text_is_a_reason_not_to_publish():
+    article = ArticleFactory.build(hero_image=image_upload(), hero_alt="")
+    assert list(article.publish_problems()) == ["hero_alt"]
+
+
+def test_a_writers_articles_are_the_ones_they_created_or_are_on_the_byline_of(writer):
+    created = ArticleFactory(created_by=writer)
+    on_byline = ArticleFactory(authors=[writer.author])
+    both = ArticleFactory(created_by=writer, authors=[writer.author, AuthorFactory()])
+    ArticleFactory()
+
+    assert sorted(Article.objects.owned_by(writer), key=lambda a: a.pk) == [created, on_byline, both]
+
+
+def test_scheduled_means_published_with_a_time_still_to_come():
+    assert ArticleFactory.build(status=Article.Status.PUBLISHED, published_at=NOW + timedelta(hours=1)).is_scheduled
+    assert not ArticleFactory.build(status=Article.Status.PUBLISHED, published_at=NOW - timedelta(hours=1)).is_scheduled
+    assert not ArticleFactory.build(status=Article.Status.DRAFT, published_at=NOW + timedelta(hours=1)).is_scheduled
+
+
+def test_every_save_raises_the_lock_version():
+    article = ArticleFactory()
+    first = article.lock_version
+    article.headline = "Changed"
+    article.save()
+    article.refresh_from_db()
+    assert article.lock_version == first + 1

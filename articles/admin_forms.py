@@ -1,0 +1,70 @@
+"""The article form of the admin: the workflow's status steps per role, the checks before publishing, and a
+guard against overwriting someone else's save."""
+
+from django import forms
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils.html import format_html
+
+from articles.models import Article
+from articles.services import allowed_statuses
+
+
+class ArticleAdminForm(forms.ModelForm):
+    """The article form, with the workflow's rules and a guard against overwriting someone else's save.
+
+    `user` is set per request by ArticleAdmin.get_form: the status field offers only the steps that user may
+    take from the article's current status, so a writer never sees "Published", and a forced post of it is
+    an invalid choice.
+    """
+
+    # The article's lock_version when the form was opened; compared again, under a row lock, on save.
+    opened_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    user: AbstractBaseUser
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.status_before = self.instance.status
+        if "status" in self.fields:
+            allowed = allowed_statuses(self.status_before, self.user)
+            self.fields["status"].choices = [
+                (value, label) for value, label in Article.Status.choices if value in allowed
+            ]
+        if self.instance.pk is not None:
+            self.fields["opened_version"].initial = self.instance.lock_version
+
+    def clean(self) -> dict:
+        cleaned_data = super().clean()
+        if self.instance.pk is not None:
+            self._refuse_if_changed_since_opened(cleaned_data.get("opened_version"))
+        return cleaned_data
+
+    def _refuse_if_changed_since_opened(self, opened_version: int | None) -> None:
+        # Inside the admin's save transaction the row stays locked until this save commits, so on PostgreSQL a
+        # second save started meanwhile waits here and then reads the new version: two saves cannot both pass.
+        # (SQLite ignores FOR UPDATE.)
+        current = Article.objects.select_for_update().filter(pk=self.instance.pk).values_list("lock_version")
+        if list(current) == [(opened_version,)]:
+            return
+        url = reverse("admin:articles_article_change", args=[self.instance.pk])
+        raise ValidationError(
+            format_html(
+                "This article was changed after you opened it, by someone else or in another window, so this "
+                'save was refused to keep that change. What you typed is still in this form: <a href="{}" '
+                'target="_blank">open the current version</a> in a new tab, bring your changes across there, '
+                "and save.",
+                url,
+            ),
+            code="stale",
+        )
+
+    def _post_clean(self) -> None:
+        # The checks before publishing need the article as it would be saved, which the model form puts
+        # together here, after the fields are cleaned.
+        super()._post_clean()
+        if self.cleaned_data.get("status") != Article.Status.PUBLISHED:
+            return
+        for field, problems in self.instance.publish_problems().items():
+            if field in self.fields and not self.has_error(field):
+                self.add_error(field, problems)

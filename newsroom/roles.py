@@ -1,0 +1,91 @@
+"""The newsroom's roles: one auth Group each, holding exactly the permissions listed here.
+
+A data migration applies the list with `sync_roles`, so a fresh database gets the groups without anyone
+clicking through the admin, and a changed list reaches existing databases through a new migration. Giving
+someone a role is adding their staff login to the group in the admin (Users → Groups).
+"""
+
+from django.apps.registry import Apps
+from django.contrib.auth.management import create_permissions
+from django.db import DEFAULT_DB_ALIAS
+from django.db.backends.base.schema import BaseDatabaseSchemaEditor
+
+# Group name → "app_label.codename". What each role can do, and so what the admin shows it:
+#   Writer writes articles and edits their own until they are published (ArticleAdmin narrows
+#   change_article to their own drafts, since they lack publish_article). The byline rows are their own
+#   model, so adding, changing and removing an author on the byline needs the byline permissions, and
+#   finding an author by name in the byline needs view_author.
+#   Editor edits and publishes any article and manages authors, sections and tags. view_comment lets the
+#   article list's comment counts link to the comments they count; moderating them is the Moderator's.
+ROLES: dict[str, list[str]] = {
+    "Writer": [
+        "articles.add_article",
+        "articles.change_article",
+        "articles.view_article",
+        "articles.add_byline",
+        "articles.change_byline",
+        "articles.delete_byline",
+        "articles.view_byline",
+        "authors.view_author",
+    ],
+    "Editor": [
+        "articles.add_article",
+        "articles.change_article",
+        "articles.delete_article",
+        "articles.view_article",
+        "articles.publish_article",
+        "articles.add_byline",
+        "articles.change_byline",
+        "articles.delete_byline",
+        "articles.view_byline",
+        "articles.add_section",
+        "articles.change_section",
+        "articles.delete_section",
+        "articles.view_section",
+        "authors.add_author",
+        "authors.change_author",
+        "authors.delete_author",
+        "authors.view_author",
+        "taggit.add_tag",
+        "taggit.change_tag",
+        "taggit.delete_tag",
+        "taggit.view_tag",
+        "comments.view_comment",
+    ],
+}
+
+
+def sync_roles(apps: Apps, schema_editor: BaseDatabaseSchemaEditor) -> None:
+    """Create or update each role's group so it holds exactly the permissions in ROLES; for RunPython."""
+    apply_roles(apps, using=schema_editor.connection.alias)
+
+
+def apply_roles(apps: Apps, *, using: str = DEFAULT_DB_ALIAS) -> None:
+    """Make each role's group hold exactly the permissions in ROLES, creating the group if needed.
+
+    On a fresh database the permissions do not exist yet during a migration (Django creates them after
+    `migrate` finishes), so they are created first, for every app the migration state has. A permission
+    whose model is not in that state yet is left for the next migration that calls this: each app with roles
+    calls it from a migration that depends on its own models, so the last of them to run sees every
+    permission. tests/test_roles.py checks the finished groups against ROLES.
+    """
+    for app_config in apps.get_app_configs():
+        # Historical app configs have no models module, which create_permissions takes to mean "no models".
+        models_module = getattr(app_config, "models_module", None)
+        app_config.models_module = True
+        try:
+            create_permissions(app_config, apps=apps, verbosity=0, using=using)
+        finally:
+            app_config.models_module = models_module
+
+    group_model = apps.get_model("auth", "Group")
+    permission_model = apps.get_model("auth", "Permission")
+    for name, codes in ROLES.items():
+        group, _created = group_model.objects.using(using).get_or_create(name=name)
+        permissions = []
+        for code in codes:
+            app_label, codename = code.split(".", 1)
+            permissions.extend(
+                permission_model.objects.using(using).filter(content_type__app_label=app_label, codename=codename)
+            )
+        group.permissions.set(permissions)

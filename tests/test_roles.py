@@ -1,0 +1,33 @@
+import pytest
+from django.apps import apps
+from django.contrib.auth.models import Group, Permission
+
+from newsroom.roles import ROLES, apply_roles
+
+pytestmark = pytest.mark.django_db
+
+
+def permission_names(group: Group) -> set[str]:
+    return {f"{p.content_type.app_label}.{p.codename}" for p in group.permissions.select_related("content_type")}
+
+
+@pytest.mark.parametrize("role", sorted(ROLES))
+def test_each_role_has_exactly_the_permissions_listed_after_migrating(role):
+    """A misspelt permission would be missing here, since sync_roles skips what does not exist."""
+    assert permission_names(Group.objects.get(name=role)) == set(ROLES[role])
+
+
+def test_only_editors_may_publish():
+    assert "articles.publish_article" in ROLES["Editor"]
+    assert "articles.publish_article" not in ROLES["Writer"]
+    assert not any(code.startswith("articles.delete_article") for code in ROLES["Writer"])
+
+
+def test_syncing_again_takes_away_a_permission_added_by_hand_and_keeps_one_group_per_role():
+    writer = Group.objects.get(name="Writer")
+    writer.permissions.add(Permission.objects.get(codename="publish_article"))
+
+    apply_roles(apps)
+
+    assert permission_names(Group.objects.get(name="Writer")) == set(ROLES["Writer"])
+    assert Group.objects.filter(name__in=ROLES).count() == len(ROLES)
