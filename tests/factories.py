@@ -3,12 +3,15 @@
 from datetime import timedelta
 
 import factory
+from django.apps import apps
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from articles.models import Article, Byline, Section
 from authors.models import Author
 from comments.models import Comment
+from newsroom.roles import sync_roles
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -20,6 +23,20 @@ class UserFactory(factory.django.DjangoModelFactory):
     username = factory.Sequence(lambda n: f"user{n}")
     email = factory.LazyAttribute(lambda u: f"{u.username}@example.com")
     password = factory.django.Password("correct horse battery staple")
+
+
+class ModeratorFactory(UserFactory):
+    """A staff user whose only permissions come from the Moderator role."""
+
+    username = factory.Sequence(lambda n: f"moderator{n}")
+    is_staff = True
+
+    @factory.post_generation
+    def role(self, create, extracted, **kwargs):
+        if create:
+            # The group comes from a data migration, which a transactional test's flush empties.
+            sync_roles(apps, None)
+            self.groups.add(Group.objects.get(name="Moderator"))
 
 
 class AuthorFactory(factory.django.DjangoModelFactory):
