@@ -179,7 +179,7 @@ class ArticleAdmin(admin.ModelAdmin):
             },
         ),
         ("Section and tags", {"fields": ["section", "tags"]}),
-        ("Publishing", {"fields": ["status", "published_at"]}),
+        ("Publishing", {"fields": ["status", "published_at", "is_closed_for_comments"]}),
         ("Timestamps", {"fields": ["created_at", "updated_at"], "classes": ["collapse"]}),
     ]
 
