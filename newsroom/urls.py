@@ -2,7 +2,10 @@
 
 from django.conf import settings
 from django.contrib import admin
+from django.templatetags.static import static
 from django.urls import include, path
+from django.utils.functional import lazy
+from django.views.generic import RedirectView
 
 admin.site.site_header = "Newsroom"
 admin.site.site_title = "Newsroom admin"
@@ -10,6 +13,9 @@ admin.site.index_title = "Publishing"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    # Pages without an icon link (the admin's) make browsers ask for /favicon.ico. Resolved on request,
+    # since the hashed name comes from the static files manifest.
+    path("favicon.ico", RedirectView.as_view(url=lazy(static, str)("favicon.svg"), permanent=True)),
     path("authors/", include("authors.urls")),
     path("comments/", include("comments.urls")),
     path("", include("articles.urls")),

@@ -57,3 +57,9 @@ def test_settings_refuse_to_start_in_production_without_a_secret_key():
     )
     assert result.returncode != 0
     assert "Set DJANGO_SECRET_KEY" in result.stderr
+
+
+def test_browsers_asking_for_favicon_ico_get_the_site_icon(client):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301
+    assert response["Location"] == "/static/favicon.svg"
