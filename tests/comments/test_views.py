@@ -2,6 +2,7 @@
 
 import time
 from datetime import timedelta
+from html.parser import HTMLParser
 
 import pytest
 from django.conf import settings
@@ -326,6 +327,47 @@ def test_replies_deeper_than_the_limit_stay_at_the_last_level(client, article):
     assert depths == [0, 1, 2, 2, 2]
     # each still says which comment it answers
     assert f'in reply to <a href="#comment-{chain[3].pk}">' in html
+
+
+class CommentTree(HTMLParser):
+    """Which comment each comment's <li> sits in, read from the page as a browser nests it."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.stack: list[tuple[str, str | None]] = []
+        self.placed_in: dict[str, str | None] = {}
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        if tag in {"ol", "li"}:
+            anchor = dict(attrs).get("id") if tag == "li" else None
+            if anchor:
+                enclosing = [a for t, a in self.stack if t == "li" and a]
+                self.placed_in[anchor] = enclosing[-1] if enclosing else None
+            self.stack.append((tag, anchor))
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in {"ol", "li"}:
+            assert self.stack and self.stack[-1][0] == tag, (tag, self.stack)
+            self.stack.pop()
+
+
+def test_threads_nest_as_html_with_every_list_closed(client, article):
+    a = approved(article)
+    a1 = approved(article, parent=a)
+    a11 = approved(article, parent=a1)
+    a111 = approved(article, parent=a11)  # at the last level, beside its parent
+    a2 = approved(article, parent=a)
+    b = approved(article)
+    b1 = approved(article, parent=b)
+    c = approved(article)
+
+    tree = CommentTree()
+    tree.feed(client.get(article.get_absolute_url()).content.decode())
+
+    assert tree.stack == []  # every <ol> and <li> was closed, in order
+    where = {f"comment-{x.pk}": x for x in (a, a1, a11, a111, a2, b, b1, c)}
+    placed = {where[k]: (where[v] if v else None) for k, v in tree.placed_in.items() if k in where}
+    assert placed == {a: None, a1: a, a11: a1, a111: a1, a2: a, b: None, b1: b, c: None}
 
 
 def test_removing_a_first_comment_hides_its_thread_and_a_middle_one_leaves_a_marker(client, article):
