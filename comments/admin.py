@@ -1,5 +1,6 @@
 """The moderation queue, pending first with the rule that held each comment, and the moderation settings."""
 
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Case, OrderBy, QuerySet, Value, When
@@ -11,7 +12,7 @@ from django.utils.text import Truncator
 from django.utils.translation import ngettext
 
 from articles.models import Article
-from comments.models import Comment, ModerationSettings
+from comments.models import Comment, ModerationSettings, fingerprint
 from comments.services import mark_spam_and_block, moderate_comments
 
 # About one line of the changelist: enough to spot spam without opening the comment.
@@ -42,6 +43,19 @@ class ArticleFilter(admin.SimpleListFilter):
         return queryset
 
 
+class CommentAdminForm(forms.ModelForm):
+    def clean(self) -> dict:
+        # The database refuses a second comment with the same words from the same address on a story;
+        # an edit that would make one is refused here, as a form error rather than a failed save.
+        cleaned = super().clean()
+        email, body = cleaned.get("email"), cleaned.get("body")
+        if email and body:
+            same = Comment.objects.filter(article_id=self.instance.article_id, fingerprint=fingerprint(email, body))
+            if same.exclude(pk=self.instance.pk).exists():
+                raise forms.ValidationError("This reader already has a comment with these words on this story.")
+        return cleaned
+
+
 def _site_url(request: HttpRequest) -> str:
     # Links in reply emails point at the host the moderator uses, which ALLOWED_HOSTS has vetted.
     return request.build_absolute_uri("/")
@@ -49,6 +63,7 @@ def _site_url(request: HttpRequest) -> str:
 
 @admin.register(Comment)
 class CommentAdmin(admin.ModelAdmin):
+    form = CommentAdminForm
     list_display = ["excerpt", "name", "email", "article_link", "status", "held_by_rule", "created_at", "ip_address"]
     list_filter = ["status", "created_at", ArticleFilter]
     list_select_related = ["article"]

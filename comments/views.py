@@ -1,4 +1,4 @@
-"""The comment form's target, the unsubscribe link of reply emails, and "remember me"."""
+"""The comment form's target and the unsubscribe link of reply emails."""
 
 from django.conf import settings
 from django.contrib import messages
@@ -40,7 +40,8 @@ def post_comment_view(request: HttpRequest, slug: str) -> HttpResponse:
         return rate_limited(request, wait)
     if not article.is_open_for_comments:
         # Only the error paths render the page, so only they pay for the byline, tags and comments.
-        return render_article(request, _for_page(article), status=403, refused_body=request.POST.get("body", ""))
+        refused = request.POST.get("body", "").replace("\x00", "")
+        return render_article(request, _for_page(article), status=403, refused_body=refused)
     form = CommentForm(request.POST, article=article)
     if not form.is_valid():
         return render_article(request, _for_page(article), form)

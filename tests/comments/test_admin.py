@@ -229,6 +229,20 @@ def test_changing_the_status_on_the_form_approves_and_tells_the_parent(
     assert [message.to for message in mail.outbox] == [["ada@example.com"]]
 
 
+def test_an_edit_that_would_duplicate_a_comment_is_a_form_error(editor_client):
+    first = CommentFactory(email="ada@example.com", body="Same words.")
+    second = CommentFactory(article=first.article, email="ada@example.com", body="Other words.")
+    url = reverse("admin:comments_comment_change", args=[second.pk])
+    data = {"name": second.name, "email": "ada@example.com", "body": "same   WORDS.", "status": "pending"}
+
+    response = editor_client.post(url, data)
+
+    assert response.status_code == 200
+    assert "This reader already has a comment with these words on this story." in response.content.decode()
+    second.refresh_from_db()
+    assert second.body == "Other words."
+
+
 def test_nothing_can_be_deleted_from_the_admin(editor_client):
     comment = CommentFactory()
     assert editor_client.get(reverse("admin:comments_comment_delete", args=[comment.pk])).status_code == 403
