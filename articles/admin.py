@@ -243,7 +243,7 @@ class ArticleAdmin(ArticleHistoryMixin, admin.ModelAdmin):
         (
             "Publishing",
             {
-                "fields": ["status", "published_at", "status_history", "opened_version"],
+                "fields": ["status", "published_at", "is_closed_for_comments", "status_history", "opened_version"],
                 "description": (
                     "A draft may be saved unfinished. Publishing needs a headline of up to 70 characters, a "
                     "summary of up to 160, and a body. A publication time in the future schedules the article."
@@ -281,8 +281,12 @@ class ArticleAdmin(ArticleHistoryMixin, admin.ModelAdmin):
             .prefetch_related(Prefetch("bylines", queryset=Byline.objects.select_related("author")))
         )
         # A writer's list, change pages and actions reach only their own articles; anyone else's answers as
-        # if it did not exist.
-        return queryset if may_publish(request.user) else queryset.owned_by(request.user)
+        # if it did not exist. Staff who may only read articles (moderators, who open the story a comment
+        # answers) read any of them.
+        user = request.user
+        if may_publish(user) or not user.has_perm("articles.change_article"):
+            return queryset
+        return queryset.owned_by(user)
 
     def get_list_display(self, request: HttpRequest) -> list[str]:
         # The comment counts link to the moderation queue; without access to it the column would only lead

@@ -1,6 +1,6 @@
 """Sections, articles and their bylines and tags, corrections and old addresses."""
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -14,6 +14,7 @@ from django.utils.html import strip_tags
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
+from comments.models import Comment, count_per_article
 from newsroom.sanitize import sanitize_html
 
 
@@ -48,13 +49,22 @@ class ArticleQuerySet(models.QuerySet):
         return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
 
     def for_listing(self) -> "ArticleQuerySet":
-        """Everything a story card renders, in a fixed number of queries whatever the page size."""
-        return self.select_related("section").prefetch_related(_bylines_prefetch(), "tags")
+        """Everything a story card renders, in a fixed number of queries whatever the page size.
+
+        The comment count is a subquery in the same SELECT, so it costs no query of its own."""
+        return (
+            self.select_related("section")
+            .prefetch_related(_bylines_prefetch(), "tags")
+            .annotate(comment_count=count_per_article(Comment.objects.visible()))
+        )
 
     def for_detail(self) -> "ArticleQuerySet":
-        """The story card's parts plus the corrections and updates at the foot of the story."""
-        return self.for_listing().prefetch_related(
-            Prefetch("corrections", queryset=Correction.objects.order_by("created_at", "pk"))
+        """A card's worth, plus the corrections and updates at the foot of the story and the number of
+        comment threads that the comment pages are counted in."""
+        return (
+            self.for_listing()
+            .prefetch_related(Prefetch("corrections", queryset=Correction.objects.order_by("created_at", "pk")))
+            .annotate(thread_count=count_per_article(Comment.objects.threads()))
         )
 
     def withdrawn(self) -> "ArticleQuerySet":
@@ -126,6 +136,12 @@ class Article(models.Model):
     tags = TaggableManager(through=TaggedArticle, blank=True)
     section = models.ForeignKey(Section, null=True, blank=True, on_delete=models.PROTECT, related_name="articles")
     status = models.CharField(max_length=16, choices=Status, default=Status.DRAFT)
+    is_closed_for_comments = models.BooleanField(
+        "close comments",
+        default=False,
+        help_text="Readers can no longer comment; the comments already published stay on the page. Comments also "
+        "close by themselves a set number of days after publication.",
+    )
     published_at = models.DateTimeField(
         null=True,
         blank=True,
@@ -251,6 +267,15 @@ class Article(models.Model):
             and self.published_at is not None
             and self.published_at <= timezone.now()
         )
+
+    @property
+    def is_open_for_comments(self) -> bool:
+        """Whether readers may comment: the editor has not closed comments and the story is not too old
+        (COMMENTS_CLOSE_AFTER_DAYS after publication; 0 means never)."""
+        if self.is_closed_for_comments:
+            return False
+        days = settings.COMMENTS_CLOSE_AFTER_DAYS
+        return not (days and self.published_at and timezone.now() >= self.published_at + timedelta(days=days))
 
     @property
     def byline_authors(self) -> list:

@@ -10,7 +10,10 @@ from taggit.models import Tag
 
 from articles.models import Article, Section
 from articles.preview import PreviewLinkExpired, article_id_from_link, may_preview
+from comments.cookies import remembered_author
 from comments.forms import CommentForm
+from comments.spam import issue_form_token
+from comments.threads import comment_page
 
 
 def paginate(request: HttpRequest, queryset: QuerySet) -> Page:
@@ -29,7 +32,7 @@ def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
         article = Article.objects.published().for_detail().get(slug=slug)
     except Article.DoesNotExist:
         return article_not_here(request, slug)
-    return render_article(request, article, CommentForm())
+    return render_article(request, article)
 
 
 def article_not_here(request: HttpRequest, slug: str) -> HttpResponse:
@@ -47,11 +50,45 @@ def article_not_here(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def render_article(
-    request: HttpRequest, article: Article, form: CommentForm | None, status: int = 200, preview: bool = False
+    request: HttpRequest,
+    article: Article,
+    form: CommentForm | None = None,
+    *,
+    status: int = 200,
+    fresh_token: bool = False,
+    refused_body: str = "",
+    preview: bool = False,
 ) -> HttpResponse:
-    """The article page; the comment view re-renders it with a bound form to show errors, and previews
-    render it with a banner and without the comment form."""
-    context = {"article": article, "comments": article.comments.approved(), "form": form, "preview": preview}
+    """The article page with one page of its comments and the comment form.
+
+    The comment view renders it again with the bound form to show errors (`fresh_token` when the
+    form's token was the problem), or with the text of a comment refused because comments closed.
+    `article` must come from for_detail(), which brings the comment counts. A preview shows the story with
+    a banner and without the comment form.
+    """
+    page = comment_page(article, request.GET.get("comments_page"))
+    if form is None and not preview:
+        remembered = remembered_author(request)
+        form = CommentForm(article=article, initial={**remembered, "remember": bool(remembered)})
+    # The reply being written: the one the reader chose ("Reply" link), or the one the form was sent
+    # for. Only a comment shown on this page can be answered from it, so this costs no query.
+    reply_to = form.parent_comment if form is not None and form.is_bound else None
+    if reply_to is None and form is not None:
+        raw = form.data.get("parent") if form.is_bound else request.GET.get("reply_to")
+        node = page.nodes.get(int(raw)) if raw and str(raw).isascii() and str(raw).isdigit() else None
+        reply_to = node.comment if node else None
+    token = (
+        form.data.get("token", "") if form is not None and form.is_bound and form.form_token and not fresh_token else ""
+    )
+    context = {
+        "article": article,
+        "comment_page": page,
+        "form": form,
+        "form_token": token or issue_form_token(),
+        "reply_to": reply_to,
+        "refused_body": refused_body[: CommentForm.base_fields["body"].max_length or 0],
+        "preview": preview,
+    }
     return render(request, "articles/article_detail.html", context, status=status)
 
 

@@ -1,8 +1,10 @@
-"""The moderation queue: readers' comments, pending first, with bulk actions that never delete."""
+"""The moderation queue, pending first with the rule that held each comment, and the moderation settings."""
 
+from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import Case, OrderBy, QuerySet, Value, When
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
@@ -10,8 +12,8 @@ from django.utils.text import Truncator
 from django.utils.translation import ngettext
 
 from articles.models import Article
-from comments.models import Comment
-from comments.services import moderate_comments
+from comments.models import Comment, ModerationSettings, fingerprint
+from comments.services import mark_spam_and_block, moderate_comments
 
 # About one line of the changelist: enough to spot spam without opening the comment.
 EXCERPT_LENGTH = 80
@@ -41,15 +43,54 @@ class ArticleFilter(admin.SimpleListFilter):
         return queryset
 
 
+class CommentAdminForm(forms.ModelForm):
+    def clean(self) -> dict:
+        # The database refuses a second comment with the same words from the same address on a story;
+        # an edit that would make one is refused here, as a form error rather than a failed save.
+        cleaned = super().clean()
+        email, body = cleaned.get("email"), cleaned.get("body")
+        if email and body:
+            same = Comment.objects.filter(article_id=self.instance.article_id, fingerprint=fingerprint(email, body))
+            if same.exclude(pk=self.instance.pk).exists():
+                raise forms.ValidationError("This reader already has a comment with these words on this story.")
+        return cleaned
+
+
+def _site_url(request: HttpRequest) -> str:
+    # Links in reply emails point at the host the moderator uses, which ALLOWED_HOSTS has vetted.
+    return request.build_absolute_uri("/")
+
+
 @admin.register(Comment)
 class CommentAdmin(admin.ModelAdmin):
-    list_display = ["excerpt", "name", "email", "article_link", "status", "created_at", "ip_address"]
+    form = CommentAdminForm
+    list_display = ["excerpt", "name", "email", "article_link", "status", "held_by_rule", "created_at", "ip_address"]
     list_filter = ["status", "created_at", ArticleFilter]
     list_select_related = ["article"]
     search_fields = ["name", "email", "body", "ip_address"]
-    fields = ["article_link", "name", "email", "body", "status", "created_at", "ip_address", "user_agent"]
-    readonly_fields = ["article_link", "created_at", "ip_address", "user_agent"]
-    actions = ["approve", "mark_spam", "remove"]
+    fields = [
+        "article_link",
+        "parent_link",
+        "name",
+        "email",
+        "body",
+        "status",
+        "held_by_rule",
+        "created_at",
+        "ip_address",
+        "user_agent",
+        "notify_replies",
+    ]
+    readonly_fields = [
+        "article_link",
+        "parent_link",
+        "held_by_rule",
+        "created_at",
+        "ip_address",
+        "user_agent",
+        "notify_replies",
+    ]
+    actions = ["approve", "mark_spam", "mark_spam_block_email", "mark_spam_block_ip", "remove"]
 
     class Media:
         css = {"all": ["admin-extra/comments.css"]}
@@ -60,15 +101,30 @@ class CommentAdmin(admin.ModelAdmin):
         return [OrderBy(pending_first), "-created_at", "-pk"]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
-        # Comments come from readers through comments.services.post_comment, which holds each one for
-        # moderation; one typed in here would skip that and carry no reader's address.
+        # Comments come from readers through comments.services.post_comment, which screens each one;
+        # one typed in here would skip that and carry no reader's address.
         return False
 
-    def get_actions(self, request: HttpRequest) -> dict:
-        # Moderation hides a comment instead; a bulk delete next to "remove" would make a slip permanent.
-        actions = super().get_actions(request)
-        actions.pop("delete_selected", None)
-        return actions
+    def has_delete_permission(self, request: HttpRequest, obj: Comment | None = None) -> bool:
+        # Moderation hides a comment instead, so a slip can be undone; only purge_comments deletes,
+        # and only spam and removed comments past a given age.
+        return False
+
+    def index_note(self, request: HttpRequest) -> str:
+        """Shown beside "Comments" on the admin index (newsroom.admin.NewsroomAdminSite)."""
+        pending = Comment.objects.pending().count()
+        return f"{pending} pending" if pending else ""
+
+    def save_model(self, request: HttpRequest, obj: Comment, form, change: bool) -> None:
+        # A status changed on the form goes through the same service as the bulk actions, so an
+        # approved reply is announced to the reader it answers in both cases.
+        new_status = obj.status
+        if change and "status" in form.changed_data:
+            obj.status = form.initial["status"]
+        super().save_model(request, obj, form, change)
+        if obj.status != new_status:
+            moderate_comments(Comment.objects.filter(pk=obj.pk), status=new_status, site_url=_site_url(request))
+            obj.status = new_status
 
     @admin.display(description="comment")
     def excerpt(self, obj: Comment) -> str:
@@ -79,9 +135,16 @@ class CommentAdmin(admin.ModelAdmin):
         url = reverse("admin:articles_article_change", args=[obj.article_id])
         return format_html('<a href="{}">{}</a>', url, obj.article.headline)
 
+    @admin.display(description="in reply to")
+    def parent_link(self, obj: Comment) -> SafeString | str:
+        if obj.parent_id is None:
+            return "—"
+        url = reverse("admin:comments_comment_change", args=[obj.parent_id])
+        return format_html('<a href="{}">{}</a>', url, obj.parent)
+
     @admin.action(description="Approve selected comments", permissions=["change"])
     def approve(self, request: HttpRequest, queryset: QuerySet[Comment]) -> None:
-        count = moderate_comments(queryset, status=Comment.Status.APPROVED)
+        count = moderate_comments(queryset, status=Comment.Status.APPROVED, site_url=_site_url(request))
         message = ngettext("%(count)d comment approved.", "%(count)d comments approved.", count)
         self.message_user(request, message % {"count": count}, messages.SUCCESS)
 
@@ -91,8 +154,68 @@ class CommentAdmin(admin.ModelAdmin):
         message = ngettext("%(count)d comment marked as spam.", "%(count)d comments marked as spam.", count)
         self.message_user(request, message % {"count": count}, messages.SUCCESS)
 
+    @admin.action(description="Mark as spam and block their email addresses", permissions=["change"])
+    def mark_spam_block_email(self, request: HttpRequest, queryset: QuerySet[Comment]) -> None:
+        self._spam_and_block(request, queryset, "email", "email address")
+
+    @admin.action(description="Mark as spam and block their IP addresses", permissions=["change"])
+    def mark_spam_block_ip(self, request: HttpRequest, queryset: QuerySet[Comment]) -> None:
+        self._spam_and_block(request, queryset, "ip_address", "IP address")
+
+    def _spam_and_block(self, request: HttpRequest, queryset: QuerySet[Comment], field: str, what: str) -> None:
+        # Blocking edits the moderation settings, so it needs that permission as well as this one.
+        if not request.user.has_perm("comments.change_moderationsettings"):
+            self.message_user(
+                request, f"You may not change the moderation settings, so no {what} was blocked.", messages.ERROR
+            )
+            return
+        count, blocked = mark_spam_and_block(queryset, field=field)
+        message = ngettext("%(count)d comment marked as spam.", "%(count)d comments marked as spam.", count)
+        self.message_user(request, message % {"count": count}, messages.SUCCESS)
+        if blocked:
+            self.message_user(request, f"Blocked from now on: {', '.join(blocked)}.", messages.SUCCESS)
+        else:
+            self.message_user(request, f"Every {what} of these comments was already blocked.", messages.INFO)
+
     @admin.action(description="Remove selected comments (hidden, not deleted)", permissions=["change"])
     def remove(self, request: HttpRequest, queryset: QuerySet[Comment]) -> None:
         count = moderate_comments(queryset, status=Comment.Status.REMOVED)
         message = ngettext("%(count)d comment removed.", "%(count)d comments removed.", count)
         self.message_user(request, message % {"count": count}, messages.SUCCESS)
+
+
+@admin.register(ModerationSettings)
+class ModerationSettingsAdmin(admin.ModelAdmin):
+    """The one row of rules, edited like WordPress's discussion settings: the list goes straight to it."""
+
+    fieldsets = [
+        (None, {"fields": ["mode", "auto_approve_known_authors"]}),
+        (
+            "Hold for moderation",
+            {
+                "fields": ["max_links", "moderation_words"],
+                "description": "A comment that matches waits for a moderator, who sees which rule held it.",
+            },
+        ),
+        (
+            "Send to spam",
+            {
+                "fields": ["blocked_words", "blocked_emails", "blocked_ips"],
+                "description": "A comment that matches goes to spam; the sender is told it awaits moderation. "
+                "“Mark as spam and block” in the comment list adds to these lists.",
+            },
+        ),
+    ]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: ModerationSettings | None = None) -> bool:
+        return False
+
+    def changelist_view(self, request: HttpRequest, extra_context: dict | None = None) -> HttpResponse:
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
+        settings_row = ModerationSettings.load()
+        url = reverse("admin:comments_moderationsettings_change", args=[settings_row.pk])
+        return HttpResponseRedirect(url)

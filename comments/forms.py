@@ -1,29 +1,117 @@
-"""The reader's comment form."""
+"""The reader's comment form, with its limits stated and every field checked before anything is stored."""
+
+import unicodedata
 
 from django import forms
+from django.core.exceptions import ValidationError
 
+from articles.models import Article
 from comments.models import Comment
+from comments.services import STALE_FORM_MESSAGE
+from comments.spam import FormToken, read_form_token
+
+NAME_MAX = Comment._meta.get_field("name").max_length
+EMAIL_MAX = Comment._meta.get_field("email").max_length
+BODY_MAX = Comment._meta.get_field("body").max_length
+REPLY_MESSAGE = "You can only reply to a published comment on this story."
+
+
+def _reject_unreadable(value: str) -> None:
+    # Django decodes invalid UTF-8 in a request to U+FFFD; storing it would keep garbage for good.
+    if "\ufffd" in value:
+        raise ValidationError("This text contains characters that could not be read. Please type it again.")
+
+
+def _reject_control_characters(value: str, *, allow_newlines: bool) -> None:
+    allowed = {"\n", "\r", "\t"} if allow_newlines else set()
+    if any(unicodedata.category(char) == "Cc" and char not in allowed for char in value):
+        raise ValidationError(
+            "Use a single line of plain text." if not allow_newlines else "Remove the control characters."
+        )
 
 
 class CommentForm(forms.ModelForm):
+    # Hidden fields: the comment answered, and the signed token that dates the form (comments.spam).
+    parent = forms.CharField(required=False, widget=forms.HiddenInput)
+    token = forms.CharField(required=False, widget=forms.HiddenInput)
+    # The trap: hidden from people by the stylesheet and from assistive technology by aria-hidden,
+    # so only a program fills it in. Named for the field spam programs look for.
+    website = forms.CharField(required=False, label="Leave this field empty", max_length=200)
+    remember = forms.BooleanField(required=False, label="Remember my name and email on this device", label_suffix="")
+
+    field_order = ["name", "email", "body", "website", "notify_replies", "remember"]
+
     class Meta:
         model = Comment
-        fields = ["name", "email", "body"]
-        labels = {"name": "Name", "email": "Email", "body": "Comment"}
+        fields = ["name", "email", "body", "notify_replies"]
+        labels = {
+            "name": "Name",
+            "email": "Email",
+            "body": "Comment",
+            "notify_replies": "Email me when someone replies to this comment",
+        }
         help_texts = {
-            "email": "Never shown on the site.",
-            "body": "Plain text, up to 5,000 characters. Comments are read by a moderator before they appear.",
+            "name": f"Shown with your comment. Up to {NAME_MAX} characters.",
+            "email": f"Never shown on the site. Up to {EMAIL_MAX} characters.",
+            "body": f"Plain text, up to {BODY_MAX:,} characters. Web addresses become links.",
+            "notify_replies": "Each email has a link to stop them.",
         }
         widgets = {"body": forms.Textarea(attrs={"rows": 6})}
 
+    def __init__(self, *args, article: Article, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.article = article
+        self.parent_comment: Comment | None = None
+        self.form_token: FormToken | None = None
+        self.fields["website"].widget.attrs.update({"autocomplete": "off", "tabindex": "-1"})
+        self.fields["name"].widget.attrs["autocomplete"] = "name"
+        self.fields["email"].widget.attrs["autocomplete"] = "email"
+        self.fields["notify_replies"].label_suffix = ""  # a checkbox's label follows it
+
     def clean_name(self) -> str:
-        name = self.cleaned_data["name"].strip()
+        name = self.cleaned_data["name"]
+        _reject_unreadable(name)
+        _reject_control_characters(name, allow_newlines=False)
+        name = " ".join(name.split())
         if not name:
-            raise forms.ValidationError("Please give a name to show with your comment.")
+            raise ValidationError("Please give a name to show with your comment.")
         return name
 
+    def clean_email(self) -> str:
+        email = self.cleaned_data["email"]
+        _reject_unreadable(email)
+        _reject_control_characters(email, allow_newlines=False)
+        # One address, one reader: "Ada@Example.com" and "ada@example.com" are the same commenter.
+        return email.lower()
+
     def clean_body(self) -> str:
-        body = self.cleaned_data["body"].strip()
+        body = self.cleaned_data["body"]
+        _reject_unreadable(body)
+        _reject_control_characters(body, allow_newlines=True)
+        body = body.replace("\r\n", "\n").replace("\r", "\n").strip()
         if not body:
-            raise forms.ValidationError("Please write a comment.")
+            raise ValidationError("Please write a comment.")
         return body
+
+    def clean_parent(self) -> Comment | None:
+        raw = self.cleaned_data["parent"].strip()
+        if not raw:
+            return None
+        if not raw.isascii() or not raw.isdigit() or len(raw) > 18:
+            raise ValidationError(REPLY_MESSAGE)
+        parent = Comment.objects.visible().filter(article=self.article, pk=int(raw)).first()
+        if parent is None:
+            raise ValidationError(REPLY_MESSAGE)
+        self.parent_comment = parent
+        return parent
+
+    def clean_token(self) -> FormToken:
+        token = read_form_token(self.cleaned_data["token"])
+        if token is None:
+            raise ValidationError(STALE_FORM_MESSAGE)
+        self.form_token = token
+        return token
+
+    def hidden_errors(self) -> list[str]:
+        """Errors of the fields the reader cannot see, shown at the top of the form."""
+        return [*self.errors.get("parent", []), *self.errors.get("token", [])]

@@ -1,15 +1,58 @@
-"""Readers' comments on articles, kept with what moderators need to judge them."""
+"""Readers' comments on articles, kept with what moderators need to judge them, and the moderation rules."""
 
+import hashlib
+import ipaddress
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import models
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
+from django.urls import reverse
+from django.utils.http import urlencode
+
+from newsroom.sanitize import render_comment_text
 
 
 class CommentQuerySet(models.QuerySet):
     def approved(self) -> "CommentQuerySet":
-        """What readers see under an article, oldest first so a conversation reads in order."""
+        """Approved comments, oldest first so a conversation reads in order."""
         return self.filter(status=Comment.Status.APPROVED).order_by("created_at", "pk")
+
+    def visible(self) -> "CommentQuerySet":
+        """What readers see: approved comments in a thread whose first comment is approved too.
+
+        Removing a thread's first comment takes its replies off the page with it (their own status
+        is kept, so approving it again brings them back). A reply whose direct parent was removed
+        stays, shown under the first comment as answering a removed one.
+        """
+        return self.approved().filter(Q(root__isnull=True) | Q(root__status=Comment.Status.APPROVED))
+
+    def threads(self) -> "CommentQuerySet":
+        """The first comments of the visible threads, in page order."""
+        return self.approved().filter(parent__isnull=True)
 
     def pending(self) -> "CommentQuerySet":
         return self.filter(status=Comment.Status.PENDING)
+
+
+def count_per_article(queryset: CommentQuerySet) -> Coalesce:
+    """An article's comments from `queryset`, counted in a subquery to annotate articles with.
+
+    A subquery rather than a join with GROUP BY, so a listing stays one query on the articles table
+    whatever else it joins, and its paginator's COUNT does not need the comments at all.
+    """
+    counts = (
+        queryset.filter(article=OuterRef("pk")).order_by().values("article").annotate(count=Count("pk")).values("count")
+    )
+    return Coalesce(Subquery(counts), 0)
+
+
+def fingerprint(email: str, body: str) -> str:
+    """What makes two comments the same: the address and the words, ignoring case and spacing."""
+    words = " ".join(body.split()).casefold()
+    return hashlib.sha256(f"{email.strip().casefold()}\n{words}".encode()).hexdigest()
 
 
 class Comment(models.Model):
@@ -20,13 +63,39 @@ class Comment(models.Model):
         REMOVED = "removed", "Removed"
 
     article = models.ForeignKey("articles.Article", on_delete=models.CASCADE, related_name="comments")
+    # RESTRICT, not CASCADE: a comment with replies is never deleted on its own (purge_comments
+    # deletes replies first), yet deleting the article still deletes its whole conversation.
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.RESTRICT,
+        null=True,
+        blank=True,
+        related_name="replies",
+        help_text="The comment answered.",
+    )
+    # The thread's first comment, so one query fetches whole threads for a page.
+    root = models.ForeignKey(
+        "self", on_delete=models.RESTRICT, null=True, blank=True, related_name="descendants", editable=False
+    )
     name = models.CharField(max_length=80)
     email = models.EmailField(max_length=254, help_text="Seen by moderators only, never shown on the site.")
     body = models.TextField(max_length=5000, help_text="Plain text; shown escaped with its paragraphs.")
+    body_html = models.TextField(editable=False, default="")
     status = models.CharField(max_length=16, choices=Status, default=Status.PENDING)
+    held_by_rule = models.CharField(
+        "rule", max_length=200, blank=True, help_text="Why the screening gave this status, for the moderator."
+    )
+    notify_replies = models.BooleanField(
+        "email on replies", default=False, help_text="The reader asked to be emailed when a reply is approved."
+    )
+    # Set once the parent's author has been told about this reply, so approving it again sends nothing.
+    parent_notified_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     ip_address = models.GenericIPAddressField("IP address", null=True, blank=True)
     user_agent = models.CharField(max_length=400, blank=True)
+    fingerprint = models.CharField(max_length=64, editable=False)
+    # One rendered form, one comment: the random part of the form's signed token.
+    form_nonce = models.CharField(max_length=32, blank=True, editable=False)
 
     objects = CommentQuerySet.as_manager()
 
@@ -37,10 +106,138 @@ class Comment(models.Model):
             models.Index(fields=["article", "status", "created_at"], name="comment_article_idx"),
             # The moderation queue lists pending comments newest first.
             models.Index(fields=["status", "-created_at"], name="comment_status_idx"),
+            # "Has this address an approved comment already?" on every post.
+            models.Index(fields=["email", "status"], name="comment_email_idx"),
+        ]
+        constraints = [
+            # Duplicates are refused by the database, so two identical posts at the same moment
+            # (a double click) cannot both be stored.
+            models.UniqueConstraint(fields=["article", "fingerprint"], name="comment_unique_per_author"),
+            models.UniqueConstraint(fields=["form_nonce"], condition=~Q(form_nonce=""), name="comment_form_used_once"),
         ]
 
     def __str__(self) -> str:
         return f"{self.name} on {self.article}"
 
+    def save(self, *args, **kwargs) -> None:
+        # Derived from the row's own text, so the page never renders a comment on each request.
+        self.body_html = render_comment_text(self.body)
+        self.fingerprint = fingerprint(self.email, self.body)
+        if self.parent_id and not self.root_id:
+            self.root_id = self.parent.root_id or self.parent_id
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self) -> str:
-        return f"{self.article.get_absolute_url()}#comment-{self.pk}"
+        """The comment on its page of the article. Costs one query: the threads before its own."""
+        root_id = self.root_id or self.pk
+        root_created = Subquery(Comment.objects.filter(pk=root_id).values("created_at")[:1])
+        before = (
+            Comment.objects.threads()
+            .filter(article_id=self.article_id)
+            .filter(Q(created_at__lt=root_created) | Q(created_at=root_created, pk__lt=root_id))
+            .count()
+        )
+        page = before // settings.COMMENTS_THREADS_PER_PAGE + 1
+        query = f"?{urlencode({'comments_page': page})}" if page > 1 else ""
+        return f"{reverse('articles:detail', kwargs={'slug': self.article.slug})}{query}#comment-{self.pk}"
+
+
+class ModerationSettings(models.Model):
+    """The rules every new comment passes, set by editors in the admin. There is one row (pk 1)."""
+
+    class Mode(models.TextChoices):
+        RULES = "rules", "Follow the rules below"
+        MODERATE_ALL = "moderate_all", "Moderate everything: every comment waits for a moderator"
+        APPROVE_ALL = "approve_all", "Approve everything that is not spam"
+
+    mode = models.CharField(
+        max_length=16,
+        choices=Mode,
+        default=Mode.RULES,
+        help_text="Spam rules apply in every mode. The hold rules and the known-author rule apply only in the first.",
+    )
+    auto_approve_known_authors = models.BooleanField(
+        "only auto-approve known authors",
+        default=True,
+        help_text=(
+            "Publish a comment at once only when its email address already has an approved comment; the first "
+            "comment from an address waits for a moderator. Off: publish every comment that no rule holds."
+        ),
+    )
+    max_links = models.PositiveSmallIntegerField(
+        "hold with more than this many links",
+        default=2,
+        help_text="Links are a spammer's reason to comment. For example: 2.",
+    )
+    moderation_words = models.TextField(
+        "hold when it contains",
+        blank=True,
+        help_text="One word or phrase per line, matched as whole words in the name, email and comment, ignoring "
+        "case. For example: casino",
+    )
+    blocked_words = models.TextField(
+        "send to spam when it contains",
+        blank=True,
+        help_text="One word or phrase per line, matched like the hold list.",
+    )
+    blocked_emails = models.TextField(
+        "send to spam from these email addresses or domains",
+        blank=True,
+        help_text="One per line: a whole address (spammer@example.com) or a domain (example.net), which also "
+        "covers its subdomains.",
+    )
+    blocked_ips = models.TextField(
+        "send to spam from these IP addresses",
+        blank=True,
+        help_text="One per line: an address (203.0.113.7) or a network (203.0.113.0/24, 2001:db8::/32).",
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "moderation settings"
+
+    def __str__(self) -> str:
+        return "Moderation settings"
+
+    def save(self, *args, **kwargs) -> None:
+        self.pk = 1
+        super().save(*args, **kwargs)
+
+    def clean(self) -> None:
+        super().clean()
+        errors = {}
+        bad_ips = [line for line in lines(self.blocked_ips) if not _is_network(line)]
+        if bad_ips:
+            errors["blocked_ips"] = f"Not an IP address or network: {', '.join(bad_ips[:3])}."
+        bad_emails = [line for line in lines(self.blocked_emails) if not _is_email_or_domain(line)]
+        if bad_emails:
+            errors["blocked_emails"] = f"Not an email address or domain: {', '.join(bad_emails[:3])}."
+        if errors:
+            raise ValidationError(errors)
+
+    @classmethod
+    def load(cls) -> "ModerationSettings":
+        """The one row; a data migration creates it, and this brings it back should it be missing."""
+        return cls.objects.get_or_create(pk=1)[0]
+
+
+def lines(text: str) -> list[str]:
+    """The non-blank lines of a list field, trimmed."""
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+def _is_network(value: str) -> bool:
+    try:
+        ipaddress.ip_network(value, strict=False)
+    except ValueError:
+        return False
+    return True
+
+
+def _is_email_or_domain(value: str) -> bool:
+    candidate = value if "@" in value.lstrip("@") else f"user@{value.lstrip('@')}"
+    try:
+        validate_email(candidate)
+    except ValidationError:
+        return False
+    return True

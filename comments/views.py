@@ -1,30 +1,103 @@
-"""The comment form's target."""
+"""The comment form's target and the unsubscribe link of reply emails."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect
-from django.views.decorators.http import require_POST
+from django.shortcuts import get_object_or_404, redirect, render
 
 from articles.models import Article
 from articles.views import render_article
+from comments.cookies import remember_author
 from comments.forms import CommentForm
-from comments.services import post_comment
+from comments.models import Comment
+from comments.notifications import read_unsubscribe_token
+from comments.services import CommentRefused, post_comment, unsubscribe_replies
+from newsroom.ratelimit import Limit, client_ip, hit
+
+# Messages about the reader's own comment carry this tag: the comment section shows them, next to
+# the comments, instead of the top of the page the reader has scrolled away from.
+MESSAGE_TAG = "comment"
+PUBLISHED_MESSAGE = "Thank you. Your comment is published."
+HELD_MESSAGE = "Thank you. Your comment is awaiting moderation and will appear once approved."
 
 
-@require_POST
 def post_comment_view(request: HttpRequest, slug: str) -> HttpResponse:
+    if request.method != "POST":
+        # Someone followed or typed the form's address; say where comments are written.
+        response = render(request, "comments/post_only.html", status=405)
+        response["Allow"] = "POST"
+        return response
     # Drafts and unknown slugs answer 404 exactly as the article page does: a comment form
     # must not reveal that an unpublished story exists.
     article = get_object_or_404(Article.objects.published(), slug=slug)
-    form = CommentForm(request.POST)
-    if not form.is_valid():
-        # Only the error path renders the page, so only it pays for the byline and tags.
-        return render_article(request, Article.objects.for_detail().get(pk=article.pk), form)
-    post_comment(
-        article=article,
-        ip_address=request.META.get("REMOTE_ADDR") or None,
-        user_agent=request.META.get("HTTP_USER_AGENT", ""),
-        **form.cleaned_data,
+    ip_address = client_ip(request)
+    # Counted before the form is read, so a program sending junk is slowed down as much as one
+    # sending comments.
+    wait = hit(
+        "comment-ip", ip_address or "unknown", Limit(settings.COMMENTS_RATE_PER_IP, settings.COMMENTS_RATE_WINDOW)
     )
-    messages.success(request, "Thank you. Your comment is awaiting moderation and will appear once approved.")
-    return redirect(f"{article.get_absolute_url()}#comments")
+    if wait:
+        return rate_limited(request, wait)
+    if not article.is_open_for_comments:
+        # Only the error paths render the page, so only they pay for the byline, tags and comments.
+        refused = request.POST.get("body", "").replace("\x00", "")
+        return render_article(request, _for_page(article), status=403, refused_body=refused)
+    form = CommentForm(request.POST, article=article)
+    if not form.is_valid():
+        return render_article(request, _for_page(article), form)
+    data = form.cleaned_data
+    wait = hit("comment-email", data["email"], Limit(settings.COMMENTS_RATE_PER_EMAIL, settings.COMMENTS_RATE_WINDOW))
+    if wait:
+        return rate_limited(request, wait)
+    try:
+        posted = post_comment(
+            article=article,
+            parent=data["parent"],
+            name=data["name"],
+            email=data["email"],
+            body=data["body"],
+            notify_replies=data["notify_replies"],
+            form_token=data["token"],
+            trap_filled=bool(data["website"]),
+            ip_address=ip_address,
+            user_agent=request.META.get("HTTP_USER_AGENT", ""),
+            site_url=request.build_absolute_uri("/"),
+        )
+    except CommentRefused as refused:
+        form.add_error(None, refused.message)
+        return render_article(request, _for_page(article), form, fresh_token=True)
+
+    comment = posted.comment
+    comment.article = article
+    # A comment sent to spam is answered exactly like a held one: the sender learns no rule.
+    if comment.status == Comment.Status.APPROVED:
+        messages.success(request, PUBLISHED_MESSAGE, extra_tags=MESSAGE_TAG)
+        response = redirect(comment.get_absolute_url())
+    else:
+        messages.success(request, HELD_MESSAGE, extra_tags=MESSAGE_TAG)
+        response = redirect(f"{article.get_absolute_url()}#comments")
+    remember_author(response, request, name=data["name"], email=data["email"], remember=data["remember"])
+    return response
+
+
+def _for_page(article: Article) -> Article:
+    return Article.objects.for_detail().get(pk=article.pk)
+
+
+def rate_limited(request: HttpRequest, wait: int) -> HttpResponse:
+    minutes = max(1, round(wait / 60))
+    response = render(request, "429.html", {"minutes": minutes}, status=429)
+    response["Retry-After"] = str(wait)
+    return response
+
+
+def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
+    """Stop reply emails. The link shows a button, and only the POST it sends changes anything, so a mail
+    scanner that follows every link in an email does not unsubscribe the reader."""
+    email = read_unsubscribe_token(token)
+    if email is None:
+        return render(request, "comments/unsubscribe.html", {"invalid": True}, status=400)
+    if request.method == "POST":
+        unsubscribe_replies(email)
+        return render(request, "comments/unsubscribe.html", {"done": True})
+    return render(request, "comments/unsubscribe.html", {"token": token})

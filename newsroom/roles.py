@@ -17,6 +17,8 @@ from django.db.backends.base.schema import BaseDatabaseSchemaEditor
 #   finding an author by name in the byline needs view_author.
 #   Editor edits and publishes any article and manages authors, sections and tags. view_comment lets the
 #   article list's comment counts link to the comments they count; moderating them is the Moderator's.
+#   Moderator runs the comment queue and the moderation rules, and may read (not edit) the story a comment
+#   answers, which the queue links to.
 ROLES: dict[str, list[str]] = {
     "Writer": [
         "articles.add_article",
@@ -51,6 +53,13 @@ ROLES: dict[str, list[str]] = {
         "taggit.delete_tag",
         "taggit.view_tag",
         "comments.view_comment",
+    ],
+    "Moderator": [
+        "comments.view_comment",
+        "comments.change_comment",
+        "comments.view_moderationsettings",
+        "comments.change_moderationsettings",
+        "articles.view_article",
     ],
 }
 

@@ -46,7 +46,8 @@ ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # The admin with this site's index (pending comments shown there); see newsroom/admin.py.
+    "newsroom.apps.NewsroomAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -192,6 +193,36 @@ ARTICLES_PER_PAGE = env_int("NEWSROOM_ARTICLES_PER_PAGE", 10)
 # How long a shared preview link works without a login: a week covers a story waiting for a
 # colleague's read over a weekend. Changing DJANGO_SECRET_KEY ends every link at once.
 PREVIEW_LINK_MAX_AGE = env_int("NEWSROOM_PREVIEW_LINK_DAYS", 7) * 24 * 60 * 60
+
+# Client addresses. Behind N reverse proxies, each appending the address it was reached from to
+# X-Forwarded-For, the reader's address is the Nth entry from the right; anything further left was
+# written by the client and could be forged. 0 (no proxy) ignores the header entirely.
+TRUSTED_PROXY_COUNT = env_int("NEWSROOM_TRUSTED_PROXIES", 0)
+
+# Reader comments. Conversations on a news story are over within two weeks (WordPress's default
+# for closing comments too); 0 keeps comments open for good unless an editor closes them.
+COMMENTS_CLOSE_AFTER_DAYS = env_int("NEWSROOM_COMMENTS_CLOSE_AFTER_DAYS", 14)
+# Threads (a comment with its replies) per page: a page stays readable on a phone, and a thread is
+# never split across pages.
+COMMENTS_THREADS_PER_PAGE = env_int("NEWSROOM_COMMENTS_PER_PAGE", 50)
+# Indentation levels: a comment, a reply, a reply to the reply. Deeper replies stay at the last
+# level, still linked to the comment they answer, so a phone screen is not narrowed to a sliver.
+COMMENTS_MAX_DEPTH = 3
+# Typing a name, an email address and a sentence takes a person longer than this; a form sent back
+# sooner was filled by a program. The form itself is good for a day (a tab left open overnight).
+COMMENTS_MIN_SECONDS = env_int("NEWSROOM_COMMENT_MIN_SECONDS", 3)
+COMMENTS_FORM_MAX_AGE = 24 * 60 * 60
+# Posts per window, counted in the cache so every app server sharing Redis sees the same count.
+# One address may be an office or a mobile carrier's gateway, so it gets more room than one email.
+COMMENTS_RATE_WINDOW = env_int("NEWSROOM_COMMENT_RATE_WINDOW", 10 * 60)
+COMMENTS_RATE_PER_IP = env_int("NEWSROOM_COMMENT_RATE_PER_IP", 20)
+COMMENTS_RATE_PER_EMAIL = env_int("NEWSROOM_COMMENT_RATE_PER_EMAIL", 5)
+# "Remember me": the reader's name and email in a signed cookie, for a year of visits.
+COMMENTS_REMEMBER_COOKIE = "comment_author"
+COMMENTS_REMEMBER_MAX_AGE = 365 * 24 * 60 * 60
+# Held comments are announced to the users in the Moderator group who have an email address,
+# and to these addresses as well (a shared moderation inbox, for example).
+MODERATOR_EMAILS = env_list("NEWSROOM_MODERATOR_EMAILS")
 
 LOGGING = {
     "version": 1,

@@ -51,11 +51,13 @@ for n in range(count):
         article.tags.add("Mali", "Sahel")
 demo = Article.objects.get(slug="wagner-exits-mali-as-africa-corps-takes-over-russian-operations")
 if not demo.comments.exists():
-    Comment.objects.bulk_create(
-        Comment(article=demo, name=f"Reader {{i}}", email=f"r{{i}}@example.com", body="A considered reply. " * 5,
-                status=Comment.Status.APPROVED)
-        for i in range({comments})
-    )
+    # Threads of three: a comment, a reply, a reply to the reply. save() derives each one's HTML.
+    previous = None
+    for i in range({comments}):
+        previous = Comment.objects.create(
+            article=demo, parent=previous if i % 3 else None, name=f"Reader {{i}}", email=f"r{{i}}@example.com",
+            body="A considered reply, see https://example.com/source. " * 3, status=Comment.Status.APPROVED,
+        )
 """
 
 
@@ -124,7 +126,9 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=8, help="client threads (default 8)")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (default 2: one per core)")
     parser.add_argument("--articles", type=int, default=300, help="published articles to seed (default 300)")
-    parser.add_argument("--comments", type=int, default=100, help="approved comments on the demo article")
+    parser.add_argument(
+        "--comments", type=int, default=100, help="approved comments on the demo article, in threads of three"
+    )
     options = parser.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="newsroom-bench-") as tmp:

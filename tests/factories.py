@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 import factory
+from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.utils import timezone
@@ -10,6 +11,7 @@ from django.utils import timezone
 from articles.models import Article, Byline, Correction, Section
 from authors.models import Author
 from comments.models import Comment
+from newsroom.roles import apply_roles
 
 PASSWORD = "correct horse battery staple"
 
@@ -32,6 +34,20 @@ class UserFactory(factory.django.DjangoModelFactory):
             if len(groups) != len(extracted):
                 raise LookupError(f"No group for some of {extracted}: newsroom/roles.py's migration makes them.")
             self.groups.add(*groups)
+
+
+class ModeratorFactory(UserFactory):
+    """A staff user whose only permissions come from the Moderator role."""
+
+    username = factory.Sequence(lambda n: f"moderator{n}")
+    is_staff = True
+
+    @factory.post_generation
+    def role(self, create, extracted, **kwargs):
+        if create:
+            # The group comes from a data migration, which a transactional test's flush empties.
+            apply_roles(apps)
+            self.groups.add(Group.objects.get(name="Moderator"))
 
 
 class AuthorFactory(factory.django.DjangoModelFactory):

@@ -31,3 +31,26 @@ def test_syncing_again_takes_away_a_permission_added_by_hand_and_keeps_one_group
 
     assert permission_names(Group.objects.get(name="Writer")) == set(ROLES["Writer"])
     assert Group.objects.filter(name__in=ROLES).count() == len(ROLES)
+
+
+def test_moderators_run_comments_and_nothing_else():
+    assert {code.split(".")[0] for code in ROLES["Moderator"]} == {"comments", "articles"}
+    assert [code for code in ROLES["Moderator"] if code.startswith("articles.")] == ["articles.view_article"]
+
+
+def test_syncing_brings_a_moderator_group_back_to_exactly_its_permissions():
+    group = Group.objects.get(name="Moderator")
+    group.permissions.add(Permission.objects.get(codename="delete_comment"))
+    group.permissions.remove(Permission.objects.get(codename="change_comment"))
+
+    apply_roles(apps)
+
+    assert permission_names(Group.objects.get(name="Moderator")) == set(ROLES["Moderator"])
+
+
+def test_syncing_creates_a_new_role_once(monkeypatch):
+    monkeypatch.setitem(ROLES, "Proofreader", ["articles.view_article"])
+    apply_roles(apps)
+    apply_roles(apps)
+    assert permission_names(Group.objects.get(name="Proofreader")) == {"articles.view_article"}
+    assert Group.objects.filter(name="Proofreader").count() == 1

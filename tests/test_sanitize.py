@@ -1,6 +1,6 @@
 import pytest
 
-from newsroom.sanitize import is_safe_url, sanitize_html
+from newsroom.sanitize import count_links, is_safe_url, render_comment_text, sanitize_html
 
 
 def test_rich_text_an_editor_writes_survives_intact():
@@ -64,3 +64,39 @@ def test_hostile_html_loses_everything_that_could_run(hostile):
 )
 def test_only_http_https_mailto_and_local_links_are_allowed(url, safe):
     assert is_safe_url(url) is safe
+
+
+# Readers' comments: plain text in, escaped HTML with paragraphs and links out -------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "html"),
+    [
+        ("Hello\nworld\n\nAgain", "<p>Hello<br>world</p>\n\n<p>Again</p>"),
+        ("<script>alert(1)</script>", "<p>&lt;script&gt;alert(1)&lt;/script&gt;</p>"),
+        ('<a href="javascript:alert(1)">x</a>', "<p>&lt;a href=&quot;javascript:alert(1)&quot;&gt;x&lt;/a&gt;</p>"),
+        ("javascript:alert(1)", "<p>javascript:alert(1)</p>"),
+        (
+            "ftp://example.com/file",
+            '<p>ftp://<a href="http://example.com/file" rel="nofollow ugc noopener">example.com/file</a></p>',
+        ),
+        (
+            "see https://example.com/a?b=1&c=2.",
+            '<p>see <a href="https://example.com/a?b=1&amp;c=2" rel="nofollow ugc noopener">https://example.com/a?b=1&amp;c=2</a>.</p>',
+        ),
+        (
+            'http://example.com/"onmouseover="alert(1)',
+            '<p><a href="http://example.com/" rel="nofollow ugc noopener">http://example.com/</a>&quot;onmouseover=&quot;alert(1)</p>',
+        ),
+        ("mail me: ada@example.com", "<p>mail me: ada@example.com</p>"),  # addresses are not linked
+        ("", ""),
+        (" \n ", ""),
+    ],
+)
+def test_comment_text_is_escaped_with_paragraphs_and_safe_links(text, html):
+    assert render_comment_text(text) == html
+
+
+def test_links_are_counted_as_readers_see_them():
+    assert count_links(render_comment_text("a http://x.com b www.y.org c <a href='http://z.com'>")) == 3
+    assert count_links(render_comment_text("no links here, not even javascript:alert(1)")) == 0

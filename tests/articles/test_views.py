@@ -147,24 +147,37 @@ def test_unknown_pages_get_the_sites_own_404(client):
     assert client.get("/tags/nothing/").status_code == 404
 
 
-# Query budgets. Article page: article with section, bylines with authors, tags, corrections and
-# updates, approved comments, section navigation = 6, whatever the number of authors, tags, notes
-# and comments.
+# Query budgets. Article page: article with section and its comment counts (subqueries), bylines
+# with authors, tags, corrections and updates, the page of comment threads with their replies, section
+# navigation = 6, whatever the number of authors, tags, notes and comments.
 @pytest.mark.parametrize("count", [1, 8])
-def test_article_page_query_count_does_not_grow_with_comments_tags_authors_or_notes(
-    client, django_assert_num_queries, count
-):
+def test_article_page_query_count_does_not_grow_with_tags_authors_or_notes(client, django_assert_num_queries, count):
     article = ArticleFactory(
         published=True, authors=AuthorFactory.create_batch(count), tags=[f"tag{i}" for i in range(count)]
     )
-    CommentFactory.create_batch(count, article=article, status="approved")
+    CommentFactory(article=article, status="approved")
     CorrectionFactory.create_batch(count, article=article)
     SectionFactory.create_batch(count)
-    with django_assert_num_queries(6, info="article+section, bylines+authors, tags, notes, comments, section nav"):
+    with django_assert_num_queries(6, info="article+section+counts, bylines+authors, tags, notes, comments, nav"):
         response = client.get(article.get_absolute_url())
     html = response.content.decode()
-    assert html.count('class="comment"') == count
+    assert html.count('class="author-bio"') == count
     assert html.count('class="correction correction--') == count
+
+
+@pytest.mark.parametrize(("threads", "replies"), [(1, 0), (25, 3)], ids=["1 comment", "100 comments with replies"])
+def test_article_page_query_count_does_not_grow_with_comments(client, django_assert_num_queries, threads, replies):
+    article = ArticleFactory(published=True)
+    for _ in range(threads):
+        parent = CommentFactory(article=article, status="approved")
+        for _ in range(replies):
+            parent = CommentFactory(article=article, status="approved", parent=parent)
+    total = threads * (1 + replies)
+    with django_assert_num_queries(6, info="article+section+counts, bylines+authors, tags, notes, comments, nav"):
+        response = client.get(article.get_absolute_url())
+    html = response.content.decode()
+    assert html.count('<li class="comment ') == total
+    assert f"{total} comment" in html
 
 
 # Home page: count for the paginator, articles with sections, bylines with authors, tags,
@@ -172,10 +185,14 @@ def test_article_page_query_count_does_not_grow_with_comments_tags_authors_or_no
 @pytest.mark.parametrize("count", [1, 10])
 def test_home_page_query_count_does_not_grow_with_articles(client, django_assert_num_queries, count):
     for _ in range(count):
-        ArticleFactory(published=True, authors=AuthorFactory.create_batch(2), tags=["a", "b"])
-    with django_assert_num_queries(5, info="count, articles+sections, bylines+authors, tags, section nav"):
+        article = ArticleFactory(published=True, authors=AuthorFactory.create_batch(2), tags=["a", "b"])
+        CommentFactory.create_batch(2, article=article, status="approved")
+    # The comment counts are a subquery of the articles query, so they cost nothing more.
+    with django_assert_num_queries(5, info="count, articles+sections+comment counts, bylines+authors, tags, nav"):
         response = client.get(reverse("articles:home"))
-    assert response.content.decode().count('class="card"') == count
+    html = response.content.decode()
+    assert html.count('class="card"') == count
+    assert html.count("2 comments</a>") == count
 
 
 @pytest.mark.parametrize("count", [1, 10])

@@ -1,12 +1,16 @@
 from datetime import timedelta
 
 import pytest
+from django.contrib.auth.models import Group
 from django.contrib.messages import get_messages
+from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from comments.models import Comment
-from tests.factories import ArticleFactory, CommentFactory
+from comments.models import Comment, ModerationSettings
+from newsroom.roles import ROLES
+from tests.comments.posting import form_data
+from tests.factories import ArticleFactory, CommentFactory, ModeratorFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -165,3 +169,175 @@ def test_changelist_query_count_does_not_grow_with_comments(editor_client, djang
     ):
         response = editor_client.get(CHANGELIST)
         assert len(response.context["cl"].result_list) == count
+
+
+# The rule that held a comment, blocking, the index count --------------------------------------------
+
+
+def test_queue_shows_the_rule_that_held_each_comment(editor_client):
+    CommentFactory(held_by_rule="3 links (more than 2)")
+    html = editor_client.get(CHANGELIST).content.decode()
+    assert '<td class="field-held_by_rule">3 links (more than 2)</td>' in html
+
+
+@pytest.mark.parametrize(
+    ("action_name", "list_field", "value"),
+    [
+        ("mark_spam_block_email", "blocked_emails", "spam@example.net"),
+        ("mark_spam_block_ip", "blocked_ips", "203.0.113.9"),
+    ],
+)
+def test_marking_spam_can_block_the_email_or_ip_in_one_step(editor_client, action_name, list_field, value):
+    comment = CommentFactory(email="spam@example.net", ip_address="203.0.113.9")
+
+    response = action(editor_client, action_name, comment)
+
+    comment.refresh_from_db()
+    assert comment.status == Comment.Status.SPAM
+    assert getattr(ModerationSettings.load(), list_field) == value
+    assert messages_of(response) == ["1 comment marked as spam.", f"Blocked from now on: {value}."]
+
+
+def test_admin_index_shows_how_many_comments_are_pending(editor_client):
+    CommentFactory.create_batch(2)
+    CommentFactory(status=Comment.Status.APPROVED)
+    html = editor_client.get(reverse("admin:index")).content.decode()
+    assert "Comments (2 pending)" in html
+
+
+def test_admin_index_without_pending_comments_shows_no_count(editor_client):
+    CommentFactory(status=Comment.Status.APPROVED)
+    html = editor_client.get(reverse("admin:index")).content.decode()
+    assert "pending)" not in html
+    assert ">Comments<" in html
+
+
+def test_changing_the_status_on_the_form_approves_and_tells_the_parent(
+    editor_client, django_capture_on_commit_callbacks
+):
+    parent = CommentFactory(status=Comment.Status.APPROVED, email="ada@example.com", notify_replies=True)
+    reply = CommentFactory(article=parent.article, parent=parent, email="bea@example.com", body="A reply.")
+    url = reverse("admin:comments_comment_change", args=[reply.pk])
+    data = {"name": reply.name, "email": reply.email, "body": "A reply, edited.", "status": "approved"}
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = editor_client.post(url, data)
+
+    assert response.status_code == 302
+    reply.refresh_from_db()
+    assert (reply.status, reply.body, reply.body_html) == ("approved", "A reply, edited.", "<p>A reply, edited.</p>")
+    assert [message.to for message in mail.outbox] == [["ada@example.com"]]
+
+
+def test_an_edit_that_would_duplicate_a_comment_is_a_form_error(editor_client):
+    first = CommentFactory(email="ada@example.com", body="Same words.")
+    second = CommentFactory(article=first.article, email="ada@example.com", body="Other words.")
+    url = reverse("admin:comments_comment_change", args=[second.pk])
+    data = {"name": second.name, "email": "ada@example.com", "body": "same   WORDS.", "status": "pending"}
+
+    response = editor_client.post(url, data)
+
+    assert response.status_code == 200
+    assert "This reader already has a comment with these words on this story." in response.content.decode()
+    second.refresh_from_db()
+    assert second.body == "Other words."
+
+
+def test_nothing_can_be_deleted_from_the_admin(editor_client):
+    comment = CommentFactory()
+    assert editor_client.get(reverse("admin:comments_comment_delete", args=[comment.pk])).status_code == 403
+    assert (
+        "deletelink"
+        not in editor_client.get(reverse("admin:comments_comment_change", args=[comment.pk])).content.decode()
+    )
+
+
+# Moderation settings ----------------------------------------------------------------------------------
+
+SETTINGS_URL = reverse("admin:comments_moderationsettings_change", args=[1])
+
+
+def settings_form(**overrides):
+    return {
+        "mode": "rules",
+        "auto_approve_known_authors": "on",
+        "max_links": "2",
+        "moderation_words": "",
+        "blocked_words": "",
+        "blocked_emails": "",
+        "blocked_ips": "",
+        **overrides,
+    }
+
+
+def test_the_settings_list_opens_the_one_settings_page(editor_client):
+    response = editor_client.get(reverse("admin:comments_moderationsettings_changelist"))
+    assert response.status_code == 302
+    assert response["Location"] == SETTINGS_URL
+    assert editor_client.get(SETTINGS_URL).status_code == 200
+    assert editor_client.get(reverse("admin:comments_moderationsettings_add")).status_code == 403
+
+
+def test_an_editor_sets_the_rules_and_the_next_comment_follows_them(editor_client, client, article):
+    response = editor_client.post(SETTINGS_URL, settings_form(moderation_words="casino\nlottery"))
+    assert response.status_code == 302
+    assert ModerationSettings.load().moderation_words.splitlines() == ["casino", "lottery"]
+    CommentFactory(article=article, email="aminata@example.com", status=Comment.Status.APPROVED)
+
+    client.post(reverse("comments:post", args=[article.slug]), form_data(body="Try the lottery!"))
+
+    held = Comment.objects.get(body="Try the lottery!")
+    assert (held.status, held.held_by_rule) == ("pending", "moderation word: lottery")
+
+
+def test_settings_refuse_lines_that_are_not_addresses(editor_client):
+    response = editor_client.post(
+        SETTINGS_URL, settings_form(blocked_ips="203.0.113.0/24\nnot-an-ip", blocked_emails="ok.example\nbad@@x")
+    )
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors
+    assert errors["blocked_ips"] == ["Not an IP address or network: not-an-ip."]
+    assert errors["blocked_emails"] == ["Not an email address or domain: bad@@x."]
+    assert ModerationSettings.load().blocked_ips == ""
+
+
+# The Moderator role -------------------------------------------------------------------------------------
+
+
+def test_the_moderator_role_has_exactly_the_moderation_permissions():
+    group = Group.objects.get(name="Moderator")  # made by the comments data migration
+    permissions = {f"{p.content_type.app_label}.{p.codename}" for p in group.permissions.select_related("content_type")}
+    assert permissions == set(ROLES["Moderator"])
+    assert permissions == {
+        "comments.view_comment",
+        "comments.change_comment",
+        "comments.view_moderationsettings",
+        "comments.change_moderationsettings",
+        "articles.view_article",
+    }
+
+
+def test_a_moderator_runs_the_queue_and_the_rules_but_not_the_stories(client):
+    moderator = ModeratorFactory()
+    client.force_login(moderator)
+    comment = CommentFactory(email="spam@example.net")
+
+    assert client.get(CHANGELIST).status_code == 200
+    assert "Comments (1 pending)" in client.get(reverse("admin:index")).content.decode()
+    assert messages_of(action(client, "mark_spam_block_email", comment)) == [
+        "1 comment marked as spam.",
+        "Blocked from now on: spam@example.net.",
+    ]
+    assert messages_of(action(client, "approve", comment)) == ["1 comment approved."]
+    assert client.get(SETTINGS_URL).status_code == 200
+    article_url = reverse("admin:articles_article_change", args=[comment.article_id])
+    assert client.get(article_url).status_code == 200  # to read the story the comment answers
+    assert client.post(article_url, {"headline": "Changed"}).status_code == 403
+    assert client.get(reverse("admin:articles_article_add")).status_code == 403
+    assert client.get(reverse("admin:comments_comment_delete", args=[comment.pk])).status_code == 403
+
+
+def test_a_staff_user_without_the_role_sees_no_queue(client):
+    client.force_login(UserFactory(is_staff=True))
+    assert client.get(CHANGELIST).status_code == 403
+    assert client.get(reverse("admin:comments_moderationsettings_changelist")).status_code == 403

@@ -1,0 +1,192 @@
+"""Every hostile input gets a clear 4xx answer or the form with its errors, never a 500, and stores nothing."""
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from articles.models import Article
+from comments.forms import REPLY_MESSAGE
+from comments.models import Comment
+from tests.comments.posting import form_data
+from tests.factories import ArticleFactory, CommentFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def post_url(article: Article) -> str:
+    return reverse("comments:post", args=[article.slug])
+
+
+def assert_form_error(response, field: str | None, message: str) -> None:
+    """The article page again (200), with the message, and nothing stored."""
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    form = response.context["form"]
+    if field:
+        assert form.errors[field], form.errors
+    assert not Comment.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field", "message"),
+    [
+        ({"name": ""}, "name", "This field is required."),
+        ({"name": "   "}, "name", "This field is required."),
+        ({"email": "not-an-email"}, "email", "Enter a valid email address."),
+        ({"body": ""}, "body", "This field is required."),
+        ({"body": " \n\t "}, "body", "This field is required."),
+        ({"name": "n" * 81}, "name", "Ensure this value has at most 80 characters (it has 81)."),
+        ({"email": "e" * 243 + "@example.com"}, "email", "Ensure this value has at most 254 characters (it has 255)."),
+        ({"body": "x" * 5001}, "body", "Ensure this value has at most 5000 characters (it has 5001)."),
+        ({"website": "w" * 201}, "website", "Ensure this value has at most 200 characters"),
+        ({"name": "nul\x00byte"}, "name", "Null characters are not allowed."),
+        ({"email": "a\x00@example.com"}, "email", "Null characters are not allowed."),
+        ({"body": "nul\x00byte"}, "body", "Null characters are not allowed."),
+        ({"parent": "1\x00"}, "parent", "Null characters are not allowed."),
+        ({"token": "t\x00"}, "token", "Null characters are not allowed."),
+        ({"name": "Ada\r\nBcc: victim@example.com"}, "name", "Use a single line of plain text."),
+        ({"email": "ada@example.com\r\nBcc: victim@example.com"}, "email", "Enter a valid email address."),
+        ({"email": "ada@exa\rmple.com"}, "email", "Enter a valid email address."),
+        ({"body": "bell\x07"}, "body", "Remove the control characters."),
+    ],
+    ids=lambda value: repr(value)[:40] if not isinstance(value, dict) else "-".join(value),
+)
+def test_bad_fields_reshow_the_form_with_errors_and_the_input_kept(client, overrides, field, message):
+    article = ArticleFactory(published=True)
+    data = form_data(**overrides)
+    response = client.post(post_url(article), data)
+    assert_form_error(response, field, message)
+    html = response.content.decode()
+    assert article.headline in html  # the story is still there, above the form
+    for name in ("name", "email", "body"):
+        if name not in overrides:
+            assert str(data[name]).split("\n")[0] in html
+
+
+def raw_post(client, article: Article, fields: bytes):
+    token = form_data()["token"].encode()
+    body = fields + b"&email=a%40example.com&token=" + token
+    return client.generic("POST", post_url(article), body, content_type="application/x-www-form-urlencoded")
+
+
+@pytest.mark.parametrize("fields", [b"name=Ada%FF%FE&body=fine", b"name=Ada&body=%C3%28+broken"])
+def test_invalid_utf8_is_an_error_not_garbage_in_the_database(client, fields):
+    article = ArticleFactory(published=True)
+    response = raw_post(client, article, fields)
+    assert_form_error(response, None, "This text contains characters that could not be read.")
+
+
+def test_a_body_that_is_not_utf8_at_all_is_read_as_latin1(client):
+    """Django reads a request body that is not UTF-8 as ISO-8859-1, what old browsers send."""
+    article = ArticleFactory(published=True)
+    response = raw_post(client, article, b"name=Ada&body=caf\xe9+au+lait")
+    assert response.status_code == 302
+    assert Comment.objects.get().body == "café au lait"
+
+
+def test_html_and_script_in_every_field_come_back_escaped(client):
+    article = ArticleFactory(published=True)
+    script = "<script>alert(1)</script>"
+    data = form_data(name=script, email=f"{script}@example.com", body=script, parent=script, website="", token=script)
+    response = client.post(post_url(article), data)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert script not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert not Comment.objects.exists()
+
+
+def test_script_in_a_valid_comment_is_stored_as_text_and_shown_escaped(client):
+    article = ArticleFactory(published=True)
+    CommentFactory(article=article, email="aminata@example.com", status=Comment.Status.APPROVED)
+    script = "<script>alert(1)</script>"
+    response = client.post(post_url(article), form_data(name=f"Eve {script}", body=f"Hi {script}"), follow=True)
+    html = response.content.decode()
+    assert script not in html
+    assert "Eve &lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "Hi &lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert Comment.objects.get(name=f"Eve {script}").body == f"Hi {script}"
+
+
+@pytest.mark.parametrize("kind", ["another story", "pending", "spam", "removed", "unknown", "not a number", "huge"])
+def test_a_reply_only_answers_a_published_comment_of_the_same_story(client, kind):
+    article = ArticleFactory(published=True)
+    elsewhere = CommentFactory(status=Comment.Status.APPROVED)
+    parents = {
+        "another story": str(elsewhere.pk),
+        "unknown": "999999",
+        "not a number": "abc",
+        "huge": "9" * 40,
+    }
+    if kind in {"pending", "spam", "removed"}:
+        parents[kind] = str(CommentFactory(article=article, status=kind).pk)
+    before = Comment.objects.count()
+
+    response = client.post(post_url(article), form_data(parent=parents[kind]))
+
+    assert response.status_code == 200
+    assert REPLY_MESSAGE in response.content.decode()
+    assert Comment.objects.count() == before
+
+
+def test_a_reply_in_a_removed_thread_is_refused(client):
+    article = ArticleFactory(published=True)
+    first = CommentFactory(article=article, status=Comment.Status.REMOVED)
+    reply = CommentFactory(article=article, parent=first, status=Comment.Status.APPROVED)
+    response = client.post(post_url(article), form_data(parent=str(reply.pk)))
+    assert REPLY_MESSAGE in response.content.decode()
+    assert Comment.objects.count() == 2
+
+
+def test_a_post_without_a_csrf_token_is_refused_and_stores_nothing(article):
+    client = Client(enforce_csrf_checks=True)
+    response = client.post(post_url(article), form_data())
+    assert response.status_code == 403
+    assert "Your form could not be sent" in response.content.decode()
+    assert not Comment.objects.exists()
+
+
+def test_a_post_with_a_forged_csrf_token_is_refused_and_stores_nothing(article):
+    client = Client(enforce_csrf_checks=True)
+    client.get(article.get_absolute_url())
+    response = client.post(post_url(article), {**form_data(), "csrfmiddlewaretoken": "x" * 64})
+    assert response.status_code == 403
+    assert not Comment.objects.exists()
+
+
+@pytest.mark.parametrize("slug", ["draft", "no-such-story"])
+def test_posting_to_a_draft_or_unknown_article_is_a_404(client, slug):
+    ArticleFactory(slug="draft", status=Article.Status.DRAFT)
+    response = client.post(reverse("comments:post", args=[slug]), form_data())
+    assert response.status_code == 404
+    assert "We can’t find that page" in response.content.decode()
+    assert not Comment.objects.exists()
+
+
+@pytest.mark.parametrize("method", ["get", "put", "delete", "head", "options"])
+def test_other_methods_on_the_comment_url_are_refused_not_errors(client, article, method):
+    response = getattr(client, method)(post_url(article))
+    assert response.status_code == 405
+    assert not Comment.objects.exists()
+
+
+def test_a_post_with_no_fields_at_all_is_the_form_with_errors(client, article):
+    response = client.post(post_url(article), {})
+    assert response.status_code == 200
+    assert response.context["form"].errors.keys() >= {"name", "email", "body", "token"}
+    assert not Comment.objects.exists()
+
+
+def test_a_post_with_a_list_where_one_value_is_expected_uses_the_last(client, article):
+    response = client.post(post_url(article), {**form_data(), "name": ["First", "Second"]})
+    assert response.status_code == 302
+    assert Comment.objects.get().name == "Second"
+
+
+def test_a_multipart_post_with_a_file_is_handled_like_any_other(client, article, tmp_path):
+    upload = tmp_path / "x.txt"
+    upload.write_text("file body")
+    with upload.open("rb") as handle:
+        response = client.post(post_url(article), {**form_data(), "body": handle})
+    assert response.status_code == 200
+    assert not Comment.objects.exists()

@@ -1,0 +1,108 @@
+"""The reader's address behind proxies, and request counts kept in the shared cache."""
+
+import pytest
+import redis
+from django.core.cache import cache
+from django.test import RequestFactory
+from django.urls import reverse
+
+from comments.models import Comment
+from newsroom.ratelimit import Limit, client_ip, hit
+from tests.comments.posting import form_data
+from tests.factories import ArticleFactory
+
+
+def request(remote: str = "192.0.2.10", forwarded: str | None = None):
+    extra = {"HTTP_X_FORWARDED_FOR": forwarded} if forwarded is not None else {}
+    return RequestFactory().get("/", REMOTE_ADDR=remote, **extra)
+
+
+@pytest.mark.parametrize(
+    ("proxies", "forwarded", "expected"),
+    [
+        (0, None, "192.0.2.10"),
+        (0, "203.0.113.5", "192.0.2.10"),  # no proxy: the header is the client's own invention
+        (1, "203.0.113.5", "203.0.113.5"),
+        (1, "6.6.6.6, 203.0.113.5", "203.0.113.5"),  # a forged entry on the left moves nothing
+        (1, " 6.6.6.6 ,203.0.113.5 ", "203.0.113.5"),
+        (2, "6.6.6.6, 203.0.113.5, 198.51.100.1", "203.0.113.5"),
+        (2, "203.0.113.5", "192.0.2.10"),  # shorter than the proxy chain: not through every proxy
+        (1, "", "192.0.2.10"),
+        (1, "not-an-ip", "192.0.2.10"),
+        (1, "203.0.113.5:443", "192.0.2.10"),
+        (1, "2001:db8::1", "2001:db8::1"),
+    ],
+)
+def test_client_address_trusts_forwarded_for_only_as_far_as_the_proxies(settings, proxies, forwarded, expected):
+    settings.TRUSTED_PROXY_COUNT = proxies
+    assert client_ip(request(forwarded=forwarded)) == expected
+
+
+def test_a_missing_or_broken_remote_address_is_none(settings):
+    settings.TRUSTED_PROXY_COUNT = 0
+    assert client_ip(request(remote="")) is None
+    assert client_ip(request(remote="garbage")) is None
+
+
+def test_hits_over_the_limit_say_how_long_to_wait():
+    limit = Limit(count=3, seconds=600)
+    assert [hit("test", "key", limit) for _ in range(3)] == [0, 0, 0]
+    wait = hit("test", "key", limit)
+    assert 1 <= wait <= 600
+    assert hit("test", "other key", limit) == 0  # each key counts alone
+    assert hit("other-scope", "key", limit) == 0
+
+
+def test_the_count_is_on_the_redis_server_where_every_app_server_sees_it(redis_url):
+    limit = Limit(count=2, seconds=600)
+    hit("shared", "reader@example.com", limit)
+    hit("shared", "reader@example.com", limit)
+    keys = redis.Redis.from_url(redis_url).keys(cache.make_key("ratelimit:shared:*"))
+    assert len(keys) == 1
+    assert b"reader@example.com" not in keys[0]  # the key is hashed
+    assert redis.Redis.from_url(redis_url).get(keys[0]) == b"2"
+    # Another app server adds to the same count: simulated by a second client on the same server.
+    redis.Redis.from_url(redis_url).incr(keys[0])
+    assert hit("shared", "reader@example.com", limit) > 0
+
+
+@pytest.mark.django_db
+def test_too_many_posts_from_one_address_get_a_429_page_and_store_nothing_more(client, settings):
+    settings.COMMENTS_RATE_PER_IP = 2
+    article = ArticleFactory(published=True)
+    url = reverse("comments:post", args=[article.slug])
+    for n in range(2):
+        assert client.post(url, form_data(email=f"r{n}@example.com"), REMOTE_ADDR="203.0.113.5").status_code == 302
+
+    response = client.post(url, form_data(email="r3@example.com"), REMOTE_ADDR="203.0.113.5")
+
+    assert response.status_code == 429
+    assert 1 <= int(response["Retry-After"]) <= settings.COMMENTS_RATE_WINDOW
+    assert "Please slow down" in response.content.decode()
+    assert Comment.objects.count() == 2
+    other = client.post(url, form_data(email="r4@example.com"), REMOTE_ADDR="203.0.113.6")
+    assert other.status_code == 302
+
+
+@pytest.mark.django_db
+def test_too_many_posts_from_one_email_get_a_429_whatever_the_address(client, settings):
+    settings.COMMENTS_RATE_PER_EMAIL = 2
+    article = ArticleFactory(published=True)
+    url = reverse("comments:post", args=[article.slug])
+    for n in range(2):
+        assert client.post(url, form_data(body=f"Point {n}."), REMOTE_ADDR=f"203.0.113.{n}").status_code == 302
+    response = client.post(url, form_data(body="Point 3."), REMOTE_ADDR="203.0.113.99")
+    assert response.status_code == 429
+    assert Comment.objects.count() == 2
+
+
+@pytest.mark.django_db
+def test_a_forged_forwarded_for_header_does_not_escape_the_limit(client, settings):
+    settings.COMMENTS_RATE_PER_IP = 1
+    settings.TRUSTED_PROXY_COUNT = 1
+    article = ArticleFactory(published=True)
+    url = reverse("comments:post", args=[article.slug])
+    first = client.post(url, form_data(email="a@example.com"), HTTP_X_FORWARDED_FOR="1.1.1.1, 203.0.113.5")
+    second = client.post(url, form_data(email="b@example.com"), HTTP_X_FORWARDED_FOR="2.2.2.2, 203.0.113.5")
+    assert (first.status_code, second.status_code) == (302, 429)
+    assert Comment.objects.get().ip_address == "203.0.113.5"
