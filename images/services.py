@@ -29,6 +29,7 @@ from images.uploads import (
     decode,
     encode_master,
     is_clean,
+    is_lossless,
     normalize,
 )
 
@@ -145,8 +146,9 @@ def bring_up_to_date(
         # Stored before this pipeline existed, or assigned by name in code: replace it with its
         # clean copy, so the original's metadata stops being served.
         change.replaced.append(file.name)
+        lossless = is_lossless(picture)
         picture = normalize(picture)
-        data, extension = encode_master(picture)
+        data, extension = encode_master(picture, lossless=lossless)
         file.save(clean_name(file.name, extension), ContentFile(data), save=False)
         change.made.append(file.name)
 

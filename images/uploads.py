@@ -174,14 +174,20 @@ def normalize(picture: Image.Image) -> Image.Image:
     return picture
 
 
-def encode_master(picture: Image.Image) -> tuple[bytes, str]:
-    """The clean copy's bytes and extension: PNG when it has transparency, otherwise JPEG."""
+def encode_master(picture: Image.Image, *, lossless: bool) -> tuple[bytes, str]:
+    """The clean copy's bytes and extension: PNG for a lossless source (a chart or map keeps its sharp
+    edges) or one with transparency, JPEG for a photo."""
     output = io.BytesIO()
-    if picture.mode == "RGBA":
+    if lossless or picture.mode == "RGBA":
         picture.save(output, format="PNG", optimize=True)
         return output.getvalue(), "png"
     picture.save(output, format="JPEG", **MASTER_JPEG_OPTIONS)
     return output.getvalue(), "jpg"
+
+
+def is_lossless(picture: Image.Image) -> bool:
+    """True for a decoded file whose format loses nothing, so its clean copy should not either."""
+    return picture.format in ("PNG", "GIF")
 
 
 def is_clean(picture: Image.Image) -> bool:
@@ -205,6 +211,7 @@ def accept_image(data: bytes, *, name: str, min_size: tuple[int, int], label: st
     camera is measured as readers will see it; `label` ("a hero image") names it in that refusal.
     """
     picture = decode(data)
+    lossless = is_lossless(picture)
     try:
         picture = normalize(picture)
     except _DECODE_ERRORS as exc:
@@ -217,5 +224,5 @@ def accept_image(data: bytes, *, name: str, min_size: tuple[int, int], label: st
             f"The image is {width} × {height} pixels; {label} needs at least {min_width} × {min_height}.",
             "too_small",
         )
-    content, extension = encode_master(picture)
+    content, extension = encode_master(picture, lossless=lossless)
     return NormalizedImage(content, clean_name(name, extension), picture.size)

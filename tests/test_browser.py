@@ -14,7 +14,8 @@ from playwright.sync_api import Browser, ConsoleMessage, Page, expect, sync_play
 
 from articles.models import Article
 from comments.models import Comment
-from tests.factories import ArticleFactory
+from tests.factories import ArticleFactory, AuthorFactory
+from tests.images import image_upload
 
 # The live server is another thread, so the data must be committed for it to see: no
 # transaction around each test.
@@ -84,7 +85,13 @@ def reader_comments(page: Page, article: Article, *, name: str, email: str, body
 
 
 def test_reader_comment_waits_for_moderation(page: Page, browser_errors: list[str]) -> None:
-    article = ArticleFactory(published=True, headline="Harbour bridge reopens after a year of repairs")
+    article = ArticleFactory(
+        published=True,
+        headline="Harbour bridge reopens after a year of repairs",
+        hero_image=image_upload("bridge.png", (1600, 900)),
+        hero_alt="The bridge at dawn",
+        authors=[AuthorFactory(photo=image_upload("face.png", (400, 400)))],
+    )
     body = "Took the bus over it this morning. Worth the wait."
 
     reader_comments(page, article, name="Ada Reader", email="ada@example.com", body=body)
@@ -94,4 +101,8 @@ def test_reader_comment_waits_for_moderation(page: Page, browser_errors: list[st
     assert (comment.name, comment.body, comment.status) == ("Ada Reader", body, Comment.Status.PENDING)
     # Not shown anywhere on the page, hidden markup included, until a moderator approves it.
     assert body not in page.content()
+    # Chromium chose a WebP rendition from the <picture>, fetched it and drew it.
+    hero = page.get_by_role("img", name="The bridge at dawn")
+    expect(hero).to_have_js_property("complete", True)
+    assert hero.evaluate("img => img.naturalWidth > 0 && img.currentSrc").endswith(".webp")
     assert browser_errors == []

@@ -61,6 +61,13 @@ def animated_gif(size: tuple[int, int] = (900, 500)) -> bytes:
     return buffer.getvalue()
 
 
+def animated_webp(size: tuple[int, int] = (900, 500)) -> bytes:
+    frames = [Image.new("RGB", size, colour) for colour in ("red", "blue")]
+    buffer = io.BytesIO()
+    frames[0].save(buffer, "WEBP", save_all=True, append_images=frames[1:], duration=100)
+    return buffer.getvalue()
+
+
 def sixteen_bit_png(size: tuple[int, int] = (900, 500), value: int = 32768) -> bytes:
     """Greyscale at 16 bits per pixel, as scanners and raw converters export; 32768 is mid-grey."""
     return image_bytes(size, "PNG", mode="I;16", colour=value)
