@@ -37,6 +37,12 @@ def crop_preview(instance: models.Model, field_name: str, *, width: int, alt: st
     url = backdrop.url if backdrop else file.url
     focus = focus_of(instance, picture_field)
     crops = [crop for crop in picture_field.spec.crops if crop.aspect]
+    boxes = [crop_box((full_w, full_h), crop.aspect, focus) for crop in crops]
+    names = " and ".join(_CROP_NAMES.get(crop.name, crop.name) for crop in crops)
+    if all(box == (0, 0, full_w, full_h) for box in boxes):
+        explained = f"{names.capitalize()} show the whole picture."
+    else:
+        explained = f"Shaded: what {names} cut away. Ring: the focal point."
     # Lines a couple of screen pixels wide whatever the picture's own size.
     stroke = max(1, round(2 * full_w / width))
     shades = format_html_join(
@@ -56,17 +62,16 @@ def crop_preview(instance: models.Model, field_name: str, *, width: int, alt: st
                 "ch": bottom - top,
                 "s": stroke,
             }
-            for left, top, right, bottom in (crop_box((full_w, full_h), crop.aspect, focus) for crop in crops)
+            for left, top, right, bottom in boxes
         ),
     )
-    names = " and ".join(_CROP_NAMES.get(crop.name, crop.name) for crop in crops)
     return format_html(
         '<figure class="crop-preview">'
         '<svg viewBox="0 0 {w} {h}" width="{dw}" height="{dh}" role="img" aria-label="{alt}">'
         '<image href="{url}" x="0" y="0" width="{w}" height="{h}" preserveAspectRatio="none"/>{shades}'
         '<circle cx="{fx}" cy="{fy}" r="{radius}" fill="none" stroke="#fff" stroke-width="{s}"/>'
         "</svg>"
-        "<figcaption>{w} × {h} pixels. Shaded: what {names} cut away. Ring: the focal point.</figcaption>"
+        "<figcaption>{w} × {h} pixels. {explained}</figcaption>"
         "</figure>",
         w=full_w,
         h=full_h,
@@ -79,5 +84,5 @@ def crop_preview(instance: models.Model, field_name: str, *, width: int, alt: st
         fy=round(focus[1] * full_h),
         radius=max(stroke * 4, round(min(full_w, full_h) / 30)),
         s=stroke,
-        names=names,
+        explained=explained,
     )

@@ -35,6 +35,12 @@ def test_focal_point_set_on_the_form_moves_the_card_crop_and_the_preview_shows_i
     assert article.hero_renditions["crops"]["card"][-1]["height"] == 506
 
 
+def test_preview_says_when_cards_show_the_whole_picture(editor_client):
+    article = ArticleFactory(hero_image=image_upload("wide.png", (1600, 900)), hero_alt="A convoy")
+    html = editor_client.get(change_url(article)).content.decode()
+    assert "1600 × 900 pixels. Story cards show the whole picture." in html
+
+
 def test_focal_point_outside_the_picture_is_refused(editor_client):
     data = article_form(hero_focus_x="120", **bylines(AuthorFactory()))
     response = editor_client.post(ADD, data)

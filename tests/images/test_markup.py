@@ -5,6 +5,7 @@ from html.parser import HTMLParser
 
 import pytest
 from django.urls import reverse
+from PIL import features
 
 from articles.models import Article
 from tests.factories import ArticleFactory, AuthorFactory, CommentFactory, SectionFactory
@@ -72,6 +73,18 @@ def test_hero_is_a_picture_with_webp_sources_a_jpeg_fallback_sizes_and_dimension
     assert webp["sizes"] == HERO_SIZES
     assert srcset_urls(webp["srcset"]) == [f"/media/{entry['files']['webp']}" for entry in full]
     assert '<figcaption>A convoy near Gao <span class="credit">Newsroom</span></figcaption>' in html
+
+
+@pytest.mark.skipif(not features.check("avif"), reason="this Pillow was built without AVIF")
+def test_with_avif_switched_on_browsers_are_offered_avif_then_webp_then_jpeg(client, settings):
+    settings.IMAGE_FORMATS = ["webp", "jpeg", "avif"]
+    article = ArticleFactory(published=True, hero_image=image_upload("hero.png", (800, 450)), hero_alt="x")
+
+    page = Images(client.get(article.get_absolute_url()).content.decode())
+
+    assert [source["type"] for source in page.sources] == ["image/avif", "image/webp"]
+    assert all(url.endswith(".avif") for url in srcset_urls(page.sources[0]["srcset"]))
+    assert page.imgs[0]["src"].endswith(".jpg")
 
 
 def test_hero_is_fetched_first_and_every_other_image_lazily(client, story):
