@@ -25,12 +25,10 @@ from images.uploads import (
     NormalizedImage,
     accept_image,
     check_file_size,
+    clean_copy,
     clean_name,
     decode,
-    encode_master,
     is_clean,
-    is_lossless,
-    normalize,
 )
 
 if TYPE_CHECKING:
@@ -130,11 +128,16 @@ def bring_up_to_date(
     if not force and old.get("source") == file.name and old.get("spec") == key:
         return
 
+    clean: tuple | None = None
     try:
         if data is None:
             with file.storage.open(file.name, "rb") as stored:
                 data = stored.read()
         picture = decode(data)
+        if not is_clean(picture):
+            # Stored before this pipeline existed, or assigned by name in code: it is replaced below
+            # by its clean copy, so the original's metadata stops being served.
+            clean = clean_copy(picture)
     except (OSError, ImageRefused) as exc:
         logger.warning("Cannot make renditions of %s: %s", file.name, exc)
         change.error = str(exc) if isinstance(exc, ImageRefused) else "The stored file cannot be read."
@@ -142,13 +145,9 @@ def bring_up_to_date(
         change.replaced = [name for name in old_files if name and name != file.name]
         return
 
-    if not is_clean(picture):
-        # Stored before this pipeline existed, or assigned by name in code: replace it with its
-        # clean copy, so the original's metadata stops being served.
+    if clean is not None:
         change.replaced.append(file.name)
-        lossless = is_lossless(picture)
-        picture = normalize(picture)
-        data, extension = encode_master(picture, lossless=lossless)
+        picture, data, extension = clean
         file.save(clean_name(file.name, extension), ContentFile(data), save=False)
         change.made.append(file.name)
 

@@ -28,8 +28,6 @@ MASTER_JPEG_OPTIONS = {"quality": 90, "subsampling": 0}
 # What Pillow itself writes into a JPEG or PNG it saved with no metadata; anything else in a stored
 # file's info (exif, xmp, icc_profile, comment, text chunks...) means it still needs cleaning.
 _CLEAN_INFO_KEYS = frozenset({"jfif", "jfif_version", "jfif_unit", "jfif_density"})
-# Errors Pillow raises for damaged data; which one depends on the format and where the damage is.
-_DECODE_ERRORS = (OSError, SyntaxError, ValueError, EOFError, IndexError, TypeError, KeyError)
 _DAMAGED = (
     "The image is damaged or incomplete (perhaps cut short while copying). Export it again and upload the new file."
 )
@@ -120,6 +118,8 @@ def decode(data: bytes) -> Image.Image:
                     "animated",
                 )
             picture.load()
+        except ImageRefused:
+            raise
         except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
             raise ImageRefused(
                 f"The image has more pixels than the limit of {settings.IMAGE_MAX_PIXELS / 1e6:g} megapixels."
@@ -135,7 +135,10 @@ def decode(data: bytes) -> Image.Image:
                 f"The file is not an image in a format browsers show ({accepted_label()}), whatever its name says.",
                 "not_image",
             ) from exc
-        except _DECODE_ERRORS as exc:
+        except Exception as exc:
+            # Each decoder raises whatever its C library reports on damaged or hostile input (OSError,
+            # SyntaxError, struct.error, RuntimeError from libavif...); any of them means the file
+            # cannot be used, and an editor's upload must get a message, never a server error.
             raise ImageRefused(_DAMAGED, "damaged") from exc
     return picture
 
@@ -204,19 +207,26 @@ def clean_name(name: str, extension: str) -> str:
     return f"{slugify(PurePath(name).stem)[:60].strip('-') or 'image'}.{extension}"
 
 
+def clean_copy(picture: Image.Image) -> tuple[Image.Image, bytes, str]:
+    """Normalize a decoded picture and encode what is stored: (pixels, bytes, extension)."""
+    lossless = is_lossless(picture)
+    try:
+        picture = normalize(picture)
+        content, extension = encode_master(picture, lossless=lossless)
+    except Exception as exc:
+        # EXIF that claims an impossible orientation, a profile LittleCMS rejects halfway: as in
+        # decode(), a failure on the file's own data means it cannot be used.
+        raise ImageRefused(_DAMAGED, "damaged") from exc
+    return picture, content, extension
+
+
 def accept_image(data: bytes, *, name: str, min_size: tuple[int, int], label: str) -> NormalizedImage:
     """The clean copy of an uploaded image, or ImageRefused saying why it cannot be stored.
 
     `min_size` is checked on the upright picture, so a portrait photo stored on its side by the
     camera is measured as readers will see it; `label` ("a hero image") names it in that refusal.
     """
-    picture = decode(data)
-    lossless = is_lossless(picture)
-    try:
-        picture = normalize(picture)
-    except _DECODE_ERRORS as exc:
-        # EXIF that claims an impossible orientation, a profile LittleCMS rejects halfway...
-        raise ImageRefused(_DAMAGED, "damaged") from exc
+    picture, content, extension = clean_copy(decode(data))
     width, height = picture.size
     min_width, min_height = min_size
     if width < min_width or height < min_height:
@@ -224,5 +234,4 @@ def accept_image(data: bytes, *, name: str, min_size: tuple[int, int], label: st
             f"The image is {width} × {height} pixels; {label} needs at least {min_width} × {min_height}.",
             "too_small",
         )
-    content, extension = encode_master(picture, lossless=lossless)
     return NormalizedImage(content, clean_name(name, extension), picture.size)

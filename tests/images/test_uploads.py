@@ -5,6 +5,7 @@ forms an editor uses and through the importer, and "nothing stored" is checked i
 """
 
 import io
+import random
 
 import pytest
 from django.core.management import call_command
@@ -16,6 +17,7 @@ from articles.demo import DEMO_ARTICLE_PATH
 from articles.models import Article
 from authors.models import Author
 from images.renditions import rendition_files
+from images.uploads import ImageRefused, accept_image
 from tests.articles.test_admin import ADD, article_form, bylines
 from tests.factories import AuthorFactory
 from tests.images import (
@@ -163,6 +165,41 @@ def test_upload_field_offers_only_image_files_and_states_the_limits(editor_clien
     accept = "image/jpeg,image/png,image/gif,image/webp" + (",image/avif" if features.check("avif") else "")
     assert f'accept="{accept}"' in html
     assert "at least 800 × 450 pixels, at most 20 MB." in html
+
+
+MANGLE_SEEDS = {
+    "jpeg": lambda: photo_with_secrets((300, 200)),
+    "png": lambda: image_bytes((300, 200), "PNG", mode="RGBA", colour=(1, 2, 3, 100)),
+    "gif": lambda: image_bytes((300, 200), "GIF", mode="P", colour=3),
+    "webp": lambda: image_bytes((300, 200), "WEBP"),
+    "avif": lambda: image_bytes((300, 200), "AVIF"),
+    "16-bit png": lambda: sixteen_bit_png((300, 200)),
+}
+
+
+@pytest.mark.parametrize("kind", MANGLE_SEEDS)
+@pytest.mark.filterwarnings("ignore::UserWarning")  # Pillow warns about the corrupt EXIF it skips
+def test_files_mangled_at_random_are_refused_with_a_message_never_a_crash(kind):
+    """Bytes overwritten or cut short, as a bad copy or a hostile file would be: each decoder fails in
+    its own way (libavif raises RuntimeError, for one), and every way must end in a refusal."""
+    if kind == "avif" and not features.check("avif"):
+        pytest.skip("this Pillow was built without AVIF")
+    original = MANGLE_SEEDS[kind]()
+    rng = random.Random(f"newsroom-{kind}")  # the same files on every run
+    codes = set()
+    for _ in range(80):
+        mangled = bytearray(original)
+        for _ in range(rng.randint(1, 8)):
+            # Mostly in the headers, where a decoder decides what to do with the rest.
+            position = rng.randrange(min(len(mangled), 400) if rng.random() < 0.7 else len(mangled))
+            mangled[position] = rng.randrange(256)
+        if rng.random() < 0.2:
+            mangled = mangled[: rng.randrange(len(mangled))]
+        try:
+            accept_image(bytes(mangled), name="x", min_size=(1, 1), label="a test image")
+        except ImageRefused as exc:
+            codes.add(exc.code)
+    assert "damaged" in codes
 
 
 # Accepted, and what is kept -------------------------------------------------------------------
