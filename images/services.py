@@ -133,7 +133,7 @@ def bring_up_to_date(
         if data is None:
             with file.storage.open(file.name, "rb") as stored:
                 data = stored.read()
-        picture = decode(data)
+        picture = decode(data, check_size=False)
         if not is_clean(picture):
             # Stored before this pipeline existed, or assigned by name in code: it is replaced below
             # by its clean copy, so the original's metadata stops being served.

@@ -93,14 +93,16 @@ def _too_many_pixels(width: int, height: int) -> ImageRefused:
     )
 
 
-def decode(data: bytes) -> Image.Image:
+def decode(data: bytes, *, check_size: bool = True) -> Image.Image:
     """The bytes decoded to pixels, or ImageRefused saying why they are not an acceptable image.
 
     The pixel count is checked from the header, before anything is decoded, so a small file that
     claims a huge canvas costs nothing. Pillow's own bomb check (a warning, then an error at twice
-    its limit) is turned into a refusal too, in case its limit is ever the lower one.
+    its limit) is turned into a refusal too, in case its limit is ever the lower one. `check_size`
+    False is for files already stored, whose clean copy may be larger than the upload was.
     """
-    check_file_size(len(data))
+    if check_size:
+        check_file_size(len(data))
     with warnings.catch_warnings():
         warnings.simplefilter("error", Image.DecompressionBombWarning)
         try:

@@ -135,6 +135,17 @@ def test_file_over_the_size_limit_is_refused_before_it_is_decoded(editor_client,
     assert stored_names() == []
 
 
+def test_upload_just_under_the_size_limit_gets_renditions_though_its_clean_copy_is_larger(editor_client, settings):
+    noisy = io.BytesIO()
+    Image.effect_noise((1200, 675), 60).convert("RGB").save(noisy, "JPEG", quality=50)
+    settings.IMAGE_MAX_BYTES = len(noisy.getvalue())
+
+    article = post_hero(editor_client, noisy.getvalue())
+
+    assert len(stored_bytes(article.hero_image.name)) > settings.IMAGE_MAX_BYTES  # quality 90, full colour
+    assert article.hero_picture is not None
+
+
 def test_pixel_limit_is_a_setting(editor_client, settings):
     settings.IMAGE_MAX_PIXELS = 1_000_000
     data = article_form(
