@@ -2,7 +2,7 @@
 image or the recipe changes, and files the row no longer uses deleted once the change is committed.
 
 Renditions are made during the save, in the editor's request: no worker or queue exists, an editor
-waits about a second (see the README), and a page never shows an image whose renditions are not
+waits one to three seconds (see the README), and a page never shows an image whose renditions are not
 there yet. Deleting replaced files waits for the commit, so a rolled-back save keeps what the
 committed row still points to; files made by a save that fails are deleted straight away.
 """
