@@ -34,11 +34,14 @@ $(VENV)/.installed-dev: requirements-dev.lock requirements.lock | $(BIN)/python
 	touch $@
 
 # Development mode is explicit (see newsroom/settings.py). The data lives in var/, so a second
-# run keeps it: migrate, load_demo and ensure_admin change nothing that is already there.
+# run keeps it: migrate, load_demo, make_renditions and ensure_admin change nothing that is already there.
 run: export DJANGO_DEBUG = 1
 run: $(VENV)/.installed-runtime
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_demo
+	@# Renditions for images stored before the image pipeline, or with other widths; an image that
+	@# cannot be read is reported and must not stop the site from starting.
+	$(BIN)/python manage.py make_renditions || echo "Some images could not be used; upload them again (see above)."
 	$(BIN)/python manage.py ensure_admin --port $(PORT)
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 

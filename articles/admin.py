@@ -47,13 +47,14 @@ from articles.services import (
     withdraw_articles,
 )
 from authors.models import Author
+from images.preview import crop_preview
 
 TAG_HELP_TEXT = (
     "Type to find an existing tag and pick it. A name that matches no tag becomes a new one: "
     "finish it with Enter or a comma. For example: Mali, Elections."
 )
 # Wide enough to judge the crop, small enough to leave the form fields in view.
-PREVIEW_WIDTH = 320
+PREVIEW_WIDTH = 480
 
 
 @admin.register(Section)
@@ -231,7 +232,19 @@ class ArticleAdmin(ArticleHistoryMixin, admin.ModelAdmin):
     actions = ["publish", "unpublish", "submit", "withdraw"]
     fieldsets = [
         (None, {"fields": ["headline", "slug", "summary", "body"]}),
-        ("Image", {"fields": ["hero_preview", "hero_image", "hero_alt", "hero_caption", "hero_credit"]}),
+        (
+            "Image",
+            {
+                "fields": [
+                    "hero_preview",
+                    "hero_image",
+                    ("hero_focus_x", "hero_focus_y"),
+                    "hero_alt",
+                    "hero_caption",
+                    "hero_credit",
+                ]
+            },
+        ),
         (
             "Source",
             {
@@ -441,21 +454,9 @@ class ArticleAdmin(ArticleHistoryMixin, admin.ModelAdmin):
         label = f"{obj.comment_count} ({obj.pending_count} pending)" if obj.pending_count else str(obj.comment_count)
         return format_html('<a href="{}">{}</a>', url, label)
 
-    @admin.display(description="current image")
+    @admin.display(description="current image and crop")
     def hero_preview(self, obj: Article) -> SafeString | str:
-        # An upload in a form that failed validation is on the instance but not in storage yet.
-        if not obj.hero_image or not obj.hero_image._committed:
-            return "No saved image yet. An uploaded image shows here once the article is saved."
-        if obj.hero_width and obj.hero_height:
-            height = round(PREVIEW_WIDTH * obj.hero_height / obj.hero_width)
-            return format_html(
-                '<img src="{}" alt="{}" width="{}" height="{}">',
-                obj.hero_image.url,
-                obj.hero_alt,
-                PREVIEW_WIDTH,
-                height,
-            )
-        return format_html('<img src="{}" alt="{}" width="{}">', obj.hero_image.url, obj.hero_alt, PREVIEW_WIDTH)
+        return crop_preview(obj, "hero_image", width=PREVIEW_WIDTH, alt=obj.hero_alt)
 
     @admin.display(description="preview")
     def preview_links(self, obj: Article) -> SafeString | str:

@@ -7,14 +7,13 @@ page chrome ("Loading Now", "Post Comment") anywhere around them. Parsing is pur
 `import_article` then does all the writes in one transaction.
 """
 
-import io
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import partial
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.validators import URLValidator
@@ -22,12 +21,14 @@ from django.db import transaction
 from django.db.models import Max, Q
 from django.utils.html import escape
 from django.utils.text import slugify
-from PIL import Image
 from taggit.models import Tag
 
 from articles.models import Article, Byline, Section
 from articles.services import keep_revisions
 from authors.models import Author
+from images.renditions import rendition_files
+from images.specs import HERO_IMAGE
+from images.uploads import ImageRefused, accept_image
 
 # Lines the page prints around every story; they are dropped wherever they appear.
 PAGE_CHROME: tuple[str, ...] = ("Loading Now", "Post Comment")
@@ -61,10 +62,6 @@ TAG_NAME_MAX = Tag._meta.get_field("name").max_length
 
 # A long feature is well under 100 KB of text; anything near a megabyte is not a capture.
 ARTICLE_FILE_MAX_BYTES = 1_000_000
-# A full-resolution camera JPEG is 5-15 MB; the admin has no reason to serve anything larger.
-IMAGE_FILE_MAX_BYTES = 20_000_000
-# Formats every browser displays; the extension stored is the one Pillow detects, not the file's name.
-IMAGE_EXTENSIONS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp", "GIF": "gif"}
 # Headline, image description, standfirst, at least one story paragraph; the bio comes after.
 _BLOCKS_BEFORE_BIO = 4
 
@@ -102,7 +99,7 @@ class ParsedArticle:
 
 @dataclass(frozen=True)
 class HeroImage:
-    """Image bytes already checked by Pillow, with the extension of the format it really is."""
+    """The clean copy of an accepted image (images.uploads), with the extension of its format."""
 
     content: bytes
     extension: str
@@ -260,25 +257,17 @@ def parse_article(text: str) -> ParsedArticle:
 
 
 def hero_image_from_bytes(data: bytes, *, caption: str = "", credit: str = "") -> HeroImage:
-    """Check that the bytes are an image a browser shows before anything is stored."""
+    """Check the bytes the way the admin checks an upload, and keep the clean copy, before anything is stored."""
     caption, credit = _one_line(caption), _one_line(credit)
     if len(caption) > CAPTION_MAX:
         raise ImportRefused(f"the image caption is longer than {CAPTION_MAX} characters")
     if len(credit) > CREDIT_MAX:
         raise ImportRefused(f"the image credit is longer than {CREDIT_MAX} characters")
-    if not data:
-        raise ImportRefused("the image file is empty")
-    if len(data) > IMAGE_FILE_MAX_BYTES:
-        raise ImportRefused(f"the image is {len(data):,} bytes; the limit is {IMAGE_FILE_MAX_BYTES:,}")
     try:
-        with Image.open(io.BytesIO(data)) as picture:
-            image_format = picture.format
-            picture.verify()
-    except (OSError, SyntaxError, ValueError, Image.DecompressionBombError) as exc:
-        raise ImportRefused("the image file is not an image Pillow can read") from exc
-    if image_format not in IMAGE_EXTENSIONS:
-        raise ImportRefused(f"the image is {image_format}; use JPEG, PNG, WebP or GIF")
-    return HeroImage(content=data, extension=IMAGE_EXTENSIONS[image_format], caption=caption, credit=credit)
+        clean = accept_image(data, name="hero", min_size=HERO_IMAGE.min_size(), label=HERO_IMAGE.label)
+    except ImageRefused as exc:
+        raise ImportRefused(f"the image is refused: {exc}") from exc
+    return HeroImage(content=clean.content, extension=clean.name.rsplit(".", 1)[1], caption=caption, credit=credit)
 
 
 def _read_limited(path: Path, limit: int, what: str) -> bytes:
@@ -297,7 +286,8 @@ def read_article_file(path: Path) -> ParsedArticle:
 
 def read_hero_image(path: Path, *, caption: str = "", credit: str = "") -> HeroImage:
     """Read and check an image file from disk, ready to hand to import_article."""
-    return hero_image_from_bytes(_read_limited(path, IMAGE_FILE_MAX_BYTES, "image"), caption=caption, credit=credit)
+    data = _read_limited(path, settings.IMAGE_MAX_BYTES, "image")
+    return hero_image_from_bytes(data, caption=caption, credit=credit)
 
 
 def clean_section_name(name: str) -> str:
@@ -372,7 +362,8 @@ def import_article(
             keep_revisions([outcome.article.pk], comment="Imported from a captured page.")
             return outcome
     except BaseException:
-        # The rollback undoes the rows; files written to storage are not part of it.
+        # The rollback undoes the rows; files written to storage (the image and its renditions) are
+        # not part of it.
         storage = Article._meta.get_field("hero_image").storage
         for name in stored_files:
             storage.delete(name)
@@ -423,14 +414,14 @@ def _write_article(
         article.section = section_obj
     image_stored = False
     if image is not None and not _holds_same_image(article, image):
-        replaced = article.hero_image.name
         # Named after the article, not the uploaded file, so storage paths stay readable and safe.
+        # The save below makes the renditions and, after commit, deletes the image this one replaces.
         article.hero_image.save(f"{parsed.slug[:60]}.{image.extension}", ContentFile(image.content), save=False)
         stored_files.append(article.hero_image.name)
-        if replaced:
-            transaction.on_commit(partial(article.hero_image.storage.delete, replaced))
         image_stored = True
+    renditions_before = set(rendition_files(article.hero_renditions))
     article.save()
+    stored_files.extend(set(rendition_files(article.hero_renditions)) - renditions_before)
 
     if not article.bylines.filter(author=author).exists():
         last = article.bylines.aggregate(last=Max("position"))["last"]

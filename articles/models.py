@@ -6,6 +6,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator
 from django.db import models, transaction
 from django.db.models import Prefetch
 from django.urls import reverse
@@ -15,7 +16,14 @@ from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
 from comments.models import Comment, count_per_article
+from images.fields import PictureField
+from images.renditions import Picture, Rendition, nearest_rendition
+from images.services import pictures_kept_current
+from images.specs import HERO_IMAGE
 from newsroom.sanitize import sanitize_html
+
+# Link previews (Facebook, LinkedIn, messaging apps) ask for an image about 1200 pixels wide.
+SHARE_IMAGE_WIDTH = 1200
 
 
 class Section(models.Model):
@@ -118,11 +126,34 @@ class Article(models.Model):
         blank=True,
         help_text="Paragraphs, subheadings, quotes, lists, links, bold and italic. Anything else is removed on save.",
     )
-    hero_image = models.ImageField(
-        upload_to="articles/%Y/%m/", blank=True, width_field="hero_width", height_field="hero_height"
+    hero_image = PictureField(
+        upload_to="articles/%Y/%m/",
+        blank=True,
+        width_field="hero_width",
+        height_field="hero_height",
+        spec=HERO_IMAGE,
+        renditions_field="hero_renditions",
+        focus_fields=("hero_focus_x", "hero_focus_y"),
+        help_text="Location, camera details and all other metadata are removed before it is stored.",
     )
     hero_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
     hero_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    # Written by the save (images.services), read by every page that shows the image: see images/renditions.py.
+    hero_renditions = models.JSONField(default=dict, blank=True, editable=False)
+    hero_focus_x = models.PositiveSmallIntegerField(
+        "focal point across",
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(100)],
+        help_text="Where the subject is, in % of the width from the left edge (0 to 100). Empty: the middle.",
+    )
+    hero_focus_y = models.PositiveSmallIntegerField(
+        "focal point down",
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(100)],
+        help_text="In % of the height from the top edge. Empty: the middle. Story cards crop to 16:9 around it.",
+    )
     hero_alt = models.CharField(
         "alt text", max_length=300, blank=True, help_text="What the image shows, for readers who cannot see it."
     )
@@ -198,7 +229,8 @@ class Article(models.Model):
             before = None
             if not self._state.adding and self.pk is not None:
                 before = Article.objects.filter(pk=self.pk).values("slug", "published_at").first()
-            super().save(*args, **kwargs)
+            with pictures_kept_current(self, "hero_image", update_fields=kwargs.get("update_fields")):
+                super().save(*args, **kwargs)
             if before is not None and before["slug"] != self.slug:
                 self._keep_old_address(before["slug"], before["published_at"])
 
@@ -276,6 +308,21 @@ class Article(models.Model):
             return False
         days = settings.COMMENTS_CLOSE_AFTER_DAYS
         return not (days and self.published_at and timezone.now() >= self.published_at + timedelta(days=days))
+
+    @property
+    def hero_picture(self) -> Picture | None:
+        """The hero in its own shape, for the article page; None until it has renditions."""
+        return Picture.from_renditions(self.hero_renditions, "full", self.hero_image.storage)
+
+    @property
+    def card_picture(self) -> Picture | None:
+        """The hero cropped to the 16:9 frame of a story card, around its focal point."""
+        return Picture.from_renditions(self.hero_renditions, "card", self.hero_image.storage)
+
+    @property
+    def share_image(self) -> Rendition | None:
+        """One JPEG of the hero for link previews (og:image)."""
+        return nearest_rendition(self.hero_renditions, "full", self.hero_image.storage, width=SHARE_IMAGE_WIDTH)
 
     @property
     def byline_authors(self) -> list:

@@ -9,9 +9,11 @@ from django.utils.http import urlencode
 from django.utils.safestring import SafeString
 
 from authors.models import Author
+from images.preview import crop_preview
 
-# A head-and-shoulders photo is recognisable at this size without pushing the form off screen.
-PREVIEW_WIDTH = 160
+# Large enough to see where the square crop falls on a head-and-shoulders photo, small enough to
+# leave the form fields in view.
+PREVIEW_WIDTH = 240
 
 
 @admin.register(Author)
@@ -27,7 +29,7 @@ class AuthorAdmin(admin.ModelAdmin):
     readonly_fields = ["photo_preview", "created_at", "updated_at"]
     fieldsets = [
         (None, {"fields": ["name", "slug", "job_title", "bio"]}),
-        ("Photo", {"fields": ["photo_preview", "photo"]}),
+        ("Photo", {"fields": ["photo_preview", "photo", ("photo_focus_x", "photo_focus_y")]}),
         ("Login", {"fields": ["user"]}),
         ("Timestamps", {"fields": ["created_at", "updated_at"], "classes": ["collapse"]}),
     ]
@@ -42,14 +44,6 @@ class AuthorAdmin(admin.ModelAdmin):
         url = reverse("admin:articles_article_changelist") + "?" + urlencode({"authors__id__exact": obj.pk})
         return format_html('<a href="{}">{}</a>', url, obj.article_count)
 
-    @admin.display(description="current photo")
+    @admin.display(description="current photo and crop")
     def photo_preview(self, obj: Author) -> SafeString | str:
-        # An upload in a form that failed validation is on the instance but not in storage yet.
-        if not obj.photo or not obj.photo._committed:
-            return "No saved photo yet. An uploaded photo shows here once the author is saved."
-        if obj.photo_width and obj.photo_height:
-            height = round(PREVIEW_WIDTH * obj.photo_height / obj.photo_width)
-            return format_html(
-                '<img src="{}" alt="{}" width="{}" height="{}">', obj.photo.url, obj.name, PREVIEW_WIDTH, height
-            )
-        return format_html('<img src="{}" alt="{}" width="{}">', obj.photo.url, obj.name, PREVIEW_WIDTH)
+        return crop_preview(obj, "photo", width=PREVIEW_WIDTH, alt=obj.name)

@@ -1,8 +1,14 @@
 """The people on a byline."""
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.urls import reverse
+
+from images.fields import PictureField
+from images.renditions import Picture
+from images.services import pictures_kept_current
+from images.specs import AUTHOR_PHOTO
 
 
 class Author(models.Model):
@@ -10,11 +16,34 @@ class Author(models.Model):
     slug = models.SlugField(max_length=140, unique=True, help_text="Part of the author page's address.")
     job_title = models.CharField(max_length=120, blank=True, help_text="For example: Africa correspondent.")
     bio = models.TextField(blank=True, help_text="Plain text, shown under the byline and on the author page.")
-    photo = models.ImageField(
-        upload_to="authors/%Y/", blank=True, width_field="photo_width", height_field="photo_height"
+    photo = PictureField(
+        upload_to="authors/%Y/",
+        blank=True,
+        width_field="photo_width",
+        height_field="photo_height",
+        spec=AUTHOR_PHOTO,
+        renditions_field="photo_renditions",
+        focus_fields=("photo_focus_x", "photo_focus_y"),
+        help_text="Location, camera details and all other metadata are removed before it is stored.",
     )
     photo_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
     photo_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    # Written by the save (images.services), read by every page that shows the photo.
+    photo_renditions = models.JSONField(default=dict, blank=True, editable=False)
+    photo_focus_x = models.PositiveSmallIntegerField(
+        "focal point across",
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(100)],
+        help_text="Where the face is, in % of the width from the left edge (0 to 100). Empty: the middle.",
+    )
+    photo_focus_y = models.PositiveSmallIntegerField(
+        "focal point down",
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(100)],
+        help_text="In % of the height from the top edge. Empty: the middle. The photo is cropped square around it.",
+    )
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -32,5 +61,14 @@ class Author(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def save(self, *args, **kwargs) -> None:
+        with pictures_kept_current(self, "photo", update_fields=kwargs.get("update_fields")):
+            super().save(*args, **kwargs)
+
     def get_absolute_url(self) -> str:
         return reverse("authors:detail", kwargs={"slug": self.slug})
+
+    @property
+    def photo_picture(self) -> Picture | None:
+        """The photo cropped square around its focal point; None until it has renditions."""
+        return Picture.from_renditions(self.photo_renditions, "square", self.photo.storage)

@@ -37,6 +37,17 @@ def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
+def env_widths(name: str, default: str) -> list[int]:
+    """Read a comma-separated list of pixel widths, sorted, failing at start-up on anything else."""
+    try:
+        widths = sorted({int(item) for item in env_list(name, default)})
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"{name} must be whole numbers separated by commas, e.g. {default}.") from exc
+    if not widths or widths[0] < 16:
+        raise ImproperlyConfigured(f"{name} needs at least one width of 16 pixels or more, e.g. {default}.")
+    return widths
+
+
 DEBUG = env_bool("DJANGO_DEBUG")
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY") or ("local-development-only" if DEBUG else "")
 if not SECRET_KEY:
@@ -58,6 +69,7 @@ INSTALLED_APPS = [
     "csp",
     # Only for its static files: the article body's rich-text editor (articles/rich_text.py).
     "django_prose_editor",
+    "images",
     "authors",
     "articles",
     "comments",
@@ -186,6 +198,28 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": [NONE],
     }
 }
+
+# Images (the images app). What an upload may be, and the renditions readers get instead of it.
+# A full-resolution camera JPEG is 5-15 MB; nothing an editor needs to upload is larger than this.
+IMAGE_MAX_BYTES = env_int("NEWSROOM_IMAGE_MAX_BYTES", 20_000_000)
+# The largest common camera sensors are 45-50 megapixels. Decoded, 50 MP of RGBA is 200 MB of memory,
+# which is what a tiny file with a huge pixel count (a decompression bomb) would otherwise cost.
+IMAGE_MAX_PIXELS = env_int("NEWSROOM_IMAGE_MAX_PIXELS", 50_000_000)
+# The hero fills the 42rem (672 CSS pixel) story column: anything narrower is stretched on every screen.
+IMAGE_HERO_MIN_WIDTH = env_int("NEWSROOM_IMAGE_HERO_MIN_WIDTH", 800)
+IMAGE_HERO_MIN_HEIGHT = env_int("NEWSROOM_IMAGE_HERO_MIN_HEIGHT", 450)
+# The author page shows the photo 8rem (128 CSS pixels) wide: 256 keeps it sharp on a 2x screen.
+IMAGE_PHOTO_MIN_SIZE = env_int("NEWSROOM_IMAGE_PHOTO_MIN_SIZE", 256)
+# Hero and card rendition widths: a phone at 1x up to the story column at 2x (672 × 2 ≈ 1344, so 1600).
+IMAGE_WIDTHS = env_widths("NEWSROOM_IMAGE_WIDTHS", "480,800,1200,1600")
+# Author photos, shown 72 and 128 CSS pixels wide: 1x, 2x and 3x of the larger.
+IMAGE_PHOTO_WIDTHS = env_widths("NEWSROOM_IMAGE_PHOTO_WIDTHS", "128,256,384")
+# Rendition formats, from avif, webp and jpeg. JPEG is required: it is the <img> every browser shows.
+# Browsers are offered AVIF, then WebP, then JPEG, smallest files first. AVIF is off by default: it
+# takes several times longer to encode, and editors wait for renditions when they save.
+IMAGE_FORMATS = [name.lower() for name in env_list("NEWSROOM_IMAGE_FORMATS", "webp,jpeg")]
+if "jpeg" not in IMAGE_FORMATS or not set(IMAGE_FORMATS) <= {"avif", "webp", "jpeg"}:
+    raise ImproperlyConfigured("NEWSROOM_IMAGE_FORMATS picks from avif, webp and jpeg, and must include jpeg.")
 
 # Public page sizes: ten stories fit two screens of a phone without a second page load.
 ARTICLES_PER_PAGE = env_int("NEWSROOM_ARTICLES_PER_PAGE", 10)

@@ -133,7 +133,13 @@ def moderator_approves(page: Page, moderator_username: str, body: str) -> None:
 
 
 def test_reader_comment_waits_for_moderation(page: Page, browser_errors: list[str]) -> None:
-    article = ArticleFactory(published=True, headline="Harbour bridge reopens after a year of repairs")
+    article = ArticleFactory(
+        published=True,
+        headline="Harbour bridge reopens after a year of repairs",
+        hero_image=image_upload("bridge.png", (1600, 900)),
+        hero_alt="The bridge at dawn",
+        authors=[AuthorFactory(photo=image_upload("face.png", (400, 400)))],
+    )
     body = "Took the bus over it this morning. Worth the wait."
 
     reader_comments(page, article, name="Ada Reader", email="ada@example.com", body=body)
@@ -143,6 +149,10 @@ def test_reader_comment_waits_for_moderation(page: Page, browser_errors: list[st
     assert (comment.name, comment.body, comment.status) == ("Ada Reader", body, Comment.Status.PENDING)
     # Not shown anywhere on the page, hidden markup included, until a moderator approves it.
     assert body not in page.content()
+    # Chromium chose a WebP rendition from the <picture>, fetched it and drew it.
+    hero = page.get_by_role("img", name="The bridge at dawn")
+    expect(hero).to_have_js_property("complete", True)
+    assert hero.evaluate("img => img.naturalWidth > 0 && img.currentSrc").endswith(".webp")
     assert browser_errors == []
 
 

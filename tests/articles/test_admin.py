@@ -16,7 +16,7 @@ from articles.rich_text import BODY_EXTENSIONS
 from comments.models import Comment
 from newsroom.sanitize import ALLOWED_TAGS
 from tests.factories import ArticleFactory, AuthorFactory, CommentFactory, SectionFactory
-from tests.images import image_upload
+from tests.images import image_upload, stored_names
 
 pytestmark = pytest.mark.django_db
 
@@ -143,7 +143,7 @@ def test_script_in_the_body_is_removed_on_save(editor_client):
 
 def test_image_without_alt_text_is_refused_with_a_form_error_and_nothing_saved(editor_client):
     author = AuthorFactory()
-    data = article_form(hero_image=image_upload("hero.png", (640, 360)), **bylines(author))
+    data = article_form(hero_image=image_upload("hero.png", (1200, 675)), **bylines(author))
 
     response = editor_client.post(ADD, data)
 
@@ -152,20 +152,25 @@ def test_image_without_alt_text_is_refused_with_a_form_error_and_nothing_saved(e
     assert form.errors["hero_alt"] == ["Describe the image for readers who cannot see it."]
     html = response.content.decode()
     assert "Describe the image for readers who cannot see it." in html
-    assert "No saved image yet." in html  # no preview pointing at a file that was never stored
+    assert "Nothing saved yet." in html  # no preview pointing at a file that was never stored
     assert not Article.objects.exists()
+    assert stored_names() == []
 
 
-def test_image_with_alt_text_is_saved_and_previewed_on_the_change_page(editor_client):
+def test_image_with_alt_text_is_saved_and_previewed_with_its_crop_on_the_change_page(editor_client):
     author = AuthorFactory()
-    data = article_form(hero_image=image_upload("hero.png", (640, 360)), hero_alt="A convoy", **bylines(author))
+    data = article_form(hero_image=image_upload("hero.png", (1200, 900)), hero_alt="A convoy", **bylines(author))
     editor_client.post(ADD, data)
     article = Article.objects.get()
 
     html = editor_client.get(reverse("admin:articles_article_change", args=[article.pk])).content.decode()
 
-    assert (article.hero_width, article.hero_height) == (640, 360)
-    assert f'<img src="{article.hero_image.url}" alt="A convoy" width="320" height="180">' in html
+    assert (article.hero_width, article.hero_height) == (1200, 900)
+    preview = html[html.index('<figure class="crop-preview">') : html.index("</figure>")]
+    assert '<svg viewBox="0 0 1200 900" width="480" height="360" role="img" aria-label="A convoy">' in preview
+    # The 16:9 card crop of a 4:3 picture, centred: 1200 × 675, from 112 pixels down.
+    assert '<rect x="0" y="112" width="1200" height="675"' in preview
+    assert '<circle cx="600" cy="450"' in preview
 
 
 def test_article_without_an_author_is_refused(editor_client):

@@ -3,10 +3,8 @@
 import io
 import re
 import stat
-from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from PIL import Image
@@ -14,7 +12,9 @@ from PIL import Image
 from articles.demo import DEMO_TAGS, demo_hero_image
 from articles.models import Article, Byline, Section, TaggedArticle
 from authors.models import Author
+from images.renditions import rendition_files
 from tests.factories import UserFactory
+from tests.images import open_stored, stored_names
 
 pytestmark = pytest.mark.django_db
 
@@ -25,10 +25,6 @@ def run(command: str, *args: str) -> str:
     out = io.StringIO()
     call_command(command, *args, stdout=out)
     return out.getvalue()
-
-
-def stored_files() -> list[Path]:
-    return sorted(path for path in Path(settings.MEDIA_ROOT).rglob("*") if path.is_file())
 
 
 def test_demo_image_is_a_1600_by_900_jpeg_with_the_same_bytes_every_run():
@@ -63,9 +59,12 @@ def test_load_demo_twice_gives_one_published_world_article_with_tags_and_image()
     assert article.byline_authors[0].name == "Marisol Gonzalez"
     assert Author.objects.count() == 1
     assert Byline.objects.count() == 1
-    assert stored_files() == [Path(settings.MEDIA_ROOT) / article.hero_image.name]
-    with Image.open(stored_files()[0]) as picture:
-        assert picture.size == (1600, 900)
+    # The image once, with one set of renditions: the second run stored nothing new.
+    renditions = rendition_files(article.hero_renditions)
+    assert len(renditions) == 8  # 480, 800, 1200 and 1600 wide, WebP and JPEG
+    assert stored_names() == sorted([article.hero_image.name, *renditions])
+    assert open_stored(article.hero_image.name).size == (1600, 900)
+    assert article.card_picture is not None
     assert "Updated demo article" in output
 
 

@@ -18,6 +18,7 @@ from articles.demo import DEMO_ARTICLE_PATH
 from articles.importer import ImportRefused, author_name_from_bio, parse_article, parse_source
 from articles.models import Article, Byline, Section, TaggedArticle
 from authors.models import Author
+from images.renditions import rendition_files
 
 pytestmark = pytest.mark.django_db
 
@@ -60,7 +61,7 @@ def stored_files() -> list[Path]:
 def image_file(tmp_path: Path, colour: tuple[int, int, int] = (200, 60, 30), name: str = "hero.png") -> Path:
     path = tmp_path / name
     buffer = io.BytesIO()
-    Image.new("RGB", (64, 36), colour).save(buffer, format="PNG")
+    Image.new("RGB", (800, 450), colour).save(buffer, format="PNG")
     path.write_bytes(buffer.getvalue())
     return path
 
@@ -151,6 +152,7 @@ def test_importing_the_same_file_twice_updates_one_article_and_duplicates_nothin
     run_import(WAGNER, *options, "--image-caption", "A caption", "--image-credit", "Reuters/Jane Doe")
     first = Article.objects.get()
     first_image, first_published_at = first.hero_image.name, first.published_at
+    first_files = stored_files()
 
     output = run_import(WAGNER, *options, "--image-caption", "A better caption", "--image-credit", "Reuters/Jane Doe")
 
@@ -160,13 +162,13 @@ def test_importing_the_same_file_twice_updates_one_article_and_duplicates_nothin
     assert article.published_at == first_published_at
     assert article.hero_image.name == first_image
     assert article.hero_caption == "A better caption"
-    assert (article.hero_width, article.hero_height) == (64, 36)
+    assert (article.hero_width, article.hero_height) == (800, 450)
     assert Author.objects.count() == 1
     assert Byline.objects.count() == 1
     assert Section.objects.count() == 1
     assert sorted(Tag.objects.values_list("name", flat=True)) == ["Mali", "Sahel"]
     assert TaggedArticle.objects.count() == 2
-    assert len(stored_files()) == 1
+    assert stored_files() == first_files  # the image and its renditions, made once
     assert "Updated article" in output
     assert "image: unchanged" in output
 
@@ -231,7 +233,8 @@ def test_new_image_replaces_the_stored_file(tmp_path, django_capture_on_commit_c
 
     article = Article.objects.get()
     assert article.hero_image.name != old_name
-    assert stored_files() == [Path(settings.MEDIA_ROOT) / article.hero_image.name]
+    names = [article.hero_image.name, *rendition_files(article.hero_renditions)]
+    assert stored_files() == sorted(Path(settings.MEDIA_ROOT) / name for name in names)
 
 
 def _sample_with(*, drop: tuple[str, ...] = (), replace: tuple[tuple[str, str], ...] = ()) -> str:

@@ -368,7 +368,7 @@ def test_restoring_an_old_slug_of_a_published_story_keeps_the_newer_address_work
 
 
 def test_restoring_brings_back_the_image(editor_client, story):
-    story.hero_image = image_upload("bridge.png", (400, 200))
+    story.hero_image = image_upload("bridge.png", (1200, 600))
     story.hero_alt = "The bridge"
     story.save()
     save(editor_client, story, headline="With image")
@@ -382,7 +382,7 @@ def test_restoring_brings_back_the_image(editor_client, story):
 
     story.refresh_from_db()
     assert story.hero_image.name.endswith(".png")
-    assert (story.hero_width, story.hero_height, story.hero_alt) == (400, 200, "The bridge")
+    assert (story.hero_width, story.hero_height, story.hero_alt) == (1200, 600, "The bridge")
 
 
 def test_a_restore_that_needs_a_deleted_author_is_refused_and_changes_nothing(editor_client, story):

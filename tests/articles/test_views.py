@@ -39,7 +39,7 @@ def test_article_page_shows_every_part_of_the_story(client, full_article):
     html = response.content.decode()
     assert response.status_code == 200
     assert '<h1 class="story__headline">Wagner Exits Mali</h1>' in html
-    assert 'alt="Armoured vehicles in a desert" width="1600" height="900"' in html
+    assert 'width="1600" height="900" alt="Armoured vehicles in a desert" fetchpriority="high">' in html
     assert '<figcaption>A convoy near Gao <span class="credit">Newsroom</span></figcaption>' in html
     assert "Wagner mercenaries have officially left Mali." in html
     assert "<blockquote><p>“Mission accomplished.”</p></blockquote>" in html

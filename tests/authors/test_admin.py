@@ -64,10 +64,13 @@ def test_changelist_query_count_does_not_grow_with_authors(editor_client, django
         assert len(response.context["cl"].result_list) == count
 
 
-def test_change_page_previews_the_current_photo(editor_client):
-    author = AuthorFactory(name="Amadou Diallo", photo=image_upload("face.png", (400, 500)))
+def test_change_page_previews_the_current_photo_and_its_square_crop(editor_client):
+    author = AuthorFactory(name="Amadou Diallo", photo=image_upload("face.png", (400, 500)), photo_focus_y=20)
     html = editor_client.get(reverse("admin:authors_author_change", args=[author.pk])).content.decode()
-    assert f'<img src="{author.photo.url}" alt="Amadou Diallo" width="160" height="200">' in html
+    assert '<svg viewBox="0 0 400 500" width="240" height="300" role="img" aria-label="Amadou Diallo">' in html
+    assert f'<image href="{author.photo.url}"' in html
+    # Square, as high up as the focal point 20% down allows: 100 - 200 would leave the picture, so 0.
+    assert '<rect x="0" y="0" width="400" height="400"' in html
     assert " style=" not in html
 
 

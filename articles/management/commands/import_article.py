@@ -20,7 +20,9 @@ class Command(BaseCommand):
             "--tag", action="append", default=[], dest="tags", metavar="NAME", help="A tag to add; repeatable."
         )
         parser.add_argument("--publish", action="store_true", help="Publish now (the first publication time is kept).")
-        parser.add_argument("--image", type=Path, metavar="PATH", help="Hero image file: JPEG, PNG, WebP or GIF.")
+        parser.add_argument(
+            "--image", type=Path, metavar="PATH", help="Hero image file, checked as the admin checks an upload."
+        )
         parser.add_argument("--image-caption", default="", metavar="TEXT", help="Caption shown under the image.")
         parser.add_argument("--image-credit", default="", metavar="TEXT", help="For example: Reuters/Jane Doe.")
 
