@@ -116,12 +116,18 @@ def reader_comments(page: Page, article: Article, *, name: str, email: str, body
     expect(page.get_by_text("awaiting moderation")).to_be_visible()
 
 
+def log_in(page: Page, username: str, next_url: str = "/admin/") -> None:
+    """Staff sign in through the admin's login form (every factory user has the same password)."""
+    page.goto(f"/admin/login/?next={next_url}")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    expect(page.get_by_role("button", name="Log out")).to_be_visible()
+
+
 def moderator_approves(page: Page, moderator_username: str, body: str) -> None:
     """A moderator logs in to the admin, finds the comment first in the queue and approves it."""
-    page.goto("/admin/")
-    page.get_by_label("Username").fill(moderator_username)
-    page.get_by_label("Password").fill("correct horse battery staple")
-    page.get_by_role("button", name="Log in").click()
+    log_in(page, moderator_username)
     # The index says there is work waiting and links to the queue.
     page.get_by_role("link", name="Comments (1 pending)").click()
     row = page.get_by_role("row").filter(has_text=body[:40])
@@ -156,20 +162,11 @@ def test_reader_comment_waits_for_moderation(page: Page, browser_errors: list[st
     assert browser_errors == []
 
 
-def editor_logs_in(page: Page, username: str, password: str) -> None:
-    """An editor signs in to the admin through its login form."""
-    page.goto("/admin/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_role("link", name="Log out").or_(page.get_by_role("button", name="Log out"))).to_be_visible()
-
-
 def test_editor_previews_a_draft_and_shares_it_with_a_colleague_without_a_login(
     page: Page, browser: Browser, live_server, browser_errors: list[str], admin_user
 ) -> None:
     draft = ArticleFactory(headline="Port strike talks resume", slug="port-strike-talks")
-    editor_logs_in(page, admin_user.username, "correct horse battery staple")
+    log_in(page, admin_user.username)
 
     page.goto(f"/admin/articles/article/{draft.pk}/change/")
     page.get_by_label("Headline").fill("Port strike talks resume on Monday")
@@ -216,14 +213,6 @@ def roles(transactional_db) -> None:
 
     Tables are emptied after each test here, which takes the rows that migrations made with them."""
     apply_roles(apps)
-
-
-def log_in(page: Page, username: str, next_url: str) -> None:
-    page.goto(f"/admin/login/?next={next_url}")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_role("button", name="Log out")).to_be_visible()
 
 
 def body_editor(page: Page):
