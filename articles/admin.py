@@ -259,7 +259,7 @@ class ArticleAdmin(ArticleHistoryMixin, admin.ModelAdmin):
                 "fields": ["status", "published_at", "is_closed_for_comments", "status_history", "opened_version"],
                 "description": (
                     "A draft may be saved unfinished. Publishing needs a headline of up to 70 characters, a "
-                    "summary of up to 160, and a body. A publication time in the future schedules the article."
+                    "summary of up to 400, and a body. A publication time in the future schedules the article."
                 ),
             },
         ),

@@ -4,6 +4,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from articles.demo import DEMO_ARTICLE_PATH
+from articles.importer import parse_article
 from articles.models import Article
 from tests.factories import ArticleFactory, AuthorFactory
 from tests.images import image_upload
@@ -62,7 +64,7 @@ def test_byline_keeps_the_order_editors_set():
     [
         ({"headline": "H" * 71}, "headline"),
         ({"summary": ""}, "summary"),
-        ({"summary": "S" * 161}, "summary"),
+        ({"summary": "S" * 401}, "summary"),
         ({"body": ""}, "body"),
         ({"body": "<p></p><h2> </h2>"}, "body"),
         ({"body": "<script>alert(1)</script>"}, None),  # the text survives sanitizing, so it is not empty
@@ -107,3 +109,19 @@ def test_every_save_raises_the_lock_version():
     article.save()
     article.refresh_from_db()
     assert article.lock_version == first + 1
+
+
+def test_search_engines_get_the_summary_cut_at_a_word_within_160_characters():
+    standfirst = "Wagner mercenaries have officially left Mali after three and a half years, " * 5
+    description = ArticleFactory.build(summary=standfirst).search_description
+    assert len(description) <= 160
+    assert description.endswith("…")
+    assert standfirst.startswith(description[:-1])
+    assert standfirst[len(description) - 1] == " "  # the cut falls between words
+    assert ArticleFactory.build(summary="Short.").search_description == "Short."
+
+
+def test_the_article_the_site_was_designed_from_passes_the_checks_before_publishing():
+    parsed = parse_article(DEMO_ARTICLE_PATH.read_text(encoding="utf-8"))
+    article = ArticleFactory.build(headline=parsed.headline, summary=parsed.summary, body=parsed.body_html)
+    assert article.publish_problems() == {}
