@@ -108,7 +108,9 @@ def test_script_in_a_valid_comment_is_stored_as_text_and_shown_escaped(client):
     assert Comment.objects.get(name=f"Eve {script}").body == f"Hi {script}"
 
 
-@pytest.mark.parametrize("kind", ["another story", "pending", "spam", "removed", "unknown", "not a number", "huge"])
+@pytest.mark.parametrize(
+    "kind", ["another story", "pending", "spam", "removed", "unknown", "not a number", "huge", "longer than int reads"]
+)
 def test_a_reply_only_answers_a_published_comment_of_the_same_story(client, kind):
     article = ArticleFactory(published=True)
     elsewhere = CommentFactory(status=Comment.Status.APPROVED)
@@ -117,6 +119,8 @@ def test_a_reply_only_answers_a_published_comment_of_the_same_story(client, kind
         "unknown": "999999",
         "not a number": "abc",
         "huge": "9" * 40,
+        # Past 4,300 digits Python's int() raises instead of converting.
+        "longer than int reads": "9" * 5000,
     }
     if kind in {"pending", "spam", "removed"}:
         parents[kind] = str(CommentFactory(article=article, status=kind).pk)

@@ -302,6 +302,13 @@ def test_a_reply_link_to_a_comment_not_on_the_page_gives_the_plain_form(client, 
     assert "Leave a comment</h2>" in client.get(article.get_absolute_url(), {"reply_to": "x"}).content.decode()
 
 
+@pytest.mark.parametrize("reply_to", ["x", "9" * 40, "9" * 5000, "\u0663"])
+def test_a_reply_link_naming_no_comment_gives_the_plain_form(client, article, reply_to):
+    response = client.get(article.get_absolute_url(), {"reply_to": reply_to})
+    assert response.status_code == 200
+    assert "Leave a comment</h2>" in response.content.decode()
+
+
 def test_a_reply_is_shown_indented_under_its_parent_and_linked_to_it(client, article):
     parent = approved(article, name="Ada", email="ada@example.com")
     approved(article, name="Bea", email="aminata@example.com")  # makes the replier a known author
