@@ -31,11 +31,19 @@ def request(remote: str = "192.0.2.10", forwarded: str | None = None):
         (1, "not-an-ip", "192.0.2.10"),
         (1, "203.0.113.5:443", "192.0.2.10"),
         (1, "2001:db8::1", "2001:db8::1"),
+        (1, "fe80::1%eth0", "fe80::1"),  # the proxy's interface is no part of the reader's address
+        (1, "fe80::1%" + "e" * 60, "fe80::1"),
+        (1, "::ffff:203.0.113.5", "203.0.113.5"),  # an IPv4 reader seen through a dual-stack socket
     ],
 )
 def test_client_address_trusts_forwarded_for_only_as_far_as_the_proxies(settings, proxies, forwarded, expected):
     settings.TRUSTED_PROXY_COUNT = proxies
     assert client_ip(request(forwarded=forwarded)) == expected
+
+
+def test_a_dual_stack_remote_address_is_the_ipv4_one(settings):
+    settings.TRUSTED_PROXY_COUNT = 0
+    assert client_ip(request(remote="::ffff:192.0.2.10")) == "192.0.2.10"
 
 
 def test_a_missing_or_broken_remote_address_is_none(settings):
@@ -106,3 +114,13 @@ def test_a_forged_forwarded_for_header_does_not_escape_the_limit(client, setting
     second = client.post(url, form_data(email="b@example.com"), HTTP_X_FORWARDED_FOR="2.2.2.2, 203.0.113.5")
     assert (first.status_code, second.status_code) == (302, 429)
     assert Comment.objects.get().ip_address == "203.0.113.5"
+
+
+@pytest.mark.django_db
+def test_a_proxy_reporting_a_zoned_address_gets_the_comment_stored_not_an_error(client, settings):
+    settings.TRUSTED_PROXY_COUNT = 1
+    article = ArticleFactory(published=True)
+    forwarded = "fe80::1%" + "e" * 60  # longer than the address column with its zone
+    response = client.post(reverse("comments:post", args=[article.slug]), form_data(), HTTP_X_FORWARDED_FOR=forwarded)
+    assert response.status_code == 302
+    assert Comment.objects.get().ip_address == "fe80::1"
