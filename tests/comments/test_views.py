@@ -196,8 +196,10 @@ def test_one_form_cannot_post_two_different_comments(client, article):
 # Spam defences: the sender cannot tell spam from a held comment --------------------------------
 
 
-def test_a_filled_trap_field_goes_to_spam_answered_like_a_held_comment(client, article):
-    response = client.post(post_url(article), form_data(website="http://spam.example"), follow=True)
+@pytest.mark.parametrize("trap", ["http://spam.example", "w" * 5000, "nul\x00byte", " "])
+def test_a_filled_trap_field_goes_to_spam_answered_like_a_held_comment(client, article, trap):
+    """Whatever a program puts in the trap, it gets no error that would show the field is watched."""
+    response = client.post(post_url(article), form_data(website=trap), follow=True)
     assert HELD_MESSAGE in response.content.decode()
     comment = Comment.objects.get()
     assert comment.status == Comment.Status.SPAM
