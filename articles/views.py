@@ -75,7 +75,7 @@ def render_article(
     reply_to = form.parent_comment if form is not None and form.is_bound else None
     if reply_to is None and form is not None:
         raw = form.data.get("parent") if form.is_bound else request.GET.get("reply_to")
-        node = page.nodes.get(int(raw)) if raw and str(raw).isascii() and str(raw).isdigit() else None
+        node = page.node_for(raw)
         reply_to = node.comment if node else None
     token = (
         form.data.get("token", "") if form is not None and form.is_bound and form.form_token and not fresh_token else ""

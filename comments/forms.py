@@ -35,8 +35,10 @@ class CommentForm(forms.ModelForm):
     parent = forms.CharField(required=False, widget=forms.HiddenInput)
     token = forms.CharField(required=False, widget=forms.HiddenInput)
     # The trap: hidden from people by the stylesheet and from assistive technology by aria-hidden,
-    # so only a program fills it in. Named for the field spam programs look for.
-    website = forms.CharField(required=False, label="Leave this field empty", max_length=200)
+    # so only a program fills it in. Named for the field spam programs look for. It has no length
+    # limit and no checks (its value is never stored): an error on it would tell a program that the
+    # field is watched, where filling it must be answered like any held comment.
+    website = forms.CharField(required=False, label="Leave this field empty", strip=False)
     remember = forms.BooleanField(required=False, label="Remember my name and email on this device", label_suffix="")
 
     field_order = ["name", "email", "body", "website", "notify_replies", "remember"]
@@ -64,6 +66,7 @@ class CommentForm(forms.ModelForm):
         self.parent_comment: Comment | None = None
         self.form_token: FormToken | None = None
         self.fields["website"].widget.attrs.update({"autocomplete": "off", "tabindex": "-1"})
+        self.fields["website"].validators = []  # not even the NUL-byte check every CharField has
         self.fields["name"].widget.attrs["autocomplete"] = "name"
         self.fields["email"].widget.attrs["autocomplete"] = "email"
         self.fields["notify_replies"].label_suffix = ""  # a checkbox's label follows it

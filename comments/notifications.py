@@ -15,16 +15,16 @@ from django.urls import reverse
 from django.utils.text import Truncator
 
 from comments.models import Comment
+from newsroom.roles import MODERATOR
 
 UNSUBSCRIBE_SALT = "comments.unsubscribe"
-MODERATOR_GROUP = "Moderator"
 # Enough of the comment to judge it from the inbox without opening the admin.
 EXCERPT_CHARS = 600
 
 
 def moderator_emails() -> list[str]:
     """Active users in the Moderator group with an address, then MODERATOR_EMAILS, each once."""
-    users = get_user_model().objects.filter(groups__name=MODERATOR_GROUP, is_active=True).exclude(email="")
+    users = get_user_model().objects.filter(groups__name=MODERATOR, is_active=True).exclude(email="")
     addresses = [*users.values_list("email", flat=True).order_by("email"), *settings.MODERATOR_EMAILS]
     return list(dict.fromkeys(address.strip() for address in addresses if address.strip()))
 

@@ -50,6 +50,15 @@ class CommentPage:
             _walk(thread, order)
         return order
 
+    def node_for(self, raw: object) -> Node | None:
+        """The comment on this page that `raw` (a reply_to or parent value a reader sent) names, if any."""
+        text = str(raw or "")
+        # Ids are at most 18 digits (bigint); a longer string is no comment, and int() of one over
+        # 4,300 digits raises rather than answering.
+        if not (text.isascii() and text.isdigit() and len(text) <= 18):
+            return None
+        return self.nodes.get(int(text))
+
     @property
     def has_previous(self) -> bool:
         return self.number > 1

@@ -34,9 +34,18 @@ def client_ip(request: HttpRequest) -> str | None:
 
 def _valid_ip(value: str) -> str | None:
     try:
-        return str(ipaddress.ip_address(value.strip()))
+        address = ipaddress.ip_address(value.strip())
     except ValueError:
         return None
+    if address.version == 6:
+        # A zone ("fe80::1%eth0") names an interface of the proxy, not the reader, and the database's
+        # address field refuses it. A dual-stack socket reports an IPv4 reader as ::ffff:a.b.c.d, which
+        # would otherwise escape a blocklist line or rate limit written for a.b.c.d.
+        if address.scope_id:
+            address = ipaddress.IPv6Address(str(address).partition("%")[0])
+        if address.ipv4_mapped:
+            return str(address.ipv4_mapped)
+    return str(address)
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,9 @@ from django.db.backends.base.schema import BaseDatabaseSchemaEditor
 #   article list's comment counts link to the comments they count; moderating them is the Moderator's.
 #   Moderator runs the comment queue and the moderation rules, and may read (not edit) the story a comment
 #   answers, which the queue links to.
+# Named once here: comments.notifications emails this group about held comments.
+MODERATOR = "Moderator"
+
 ROLES: dict[str, list[str]] = {
     "Writer": [
         "articles.add_article",
@@ -54,7 +57,7 @@ ROLES: dict[str, list[str]] = {
         "taggit.view_tag",
         "comments.view_comment",
     ],
-    "Moderator": [
+    MODERATOR: [
         "comments.view_comment",
         "comments.change_comment",
         "comments.view_moderationsettings",

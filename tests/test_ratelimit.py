@@ -1,5 +1,10 @@
 """The reader's address behind proxies, and request counts kept in the shared cache."""
 
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 import redis
 from django.core.cache import cache
@@ -10,6 +15,8 @@ from comments.models import Comment
 from newsroom.ratelimit import Limit, client_ip, hit
 from tests.comments.posting import form_data
 from tests.factories import ArticleFactory
+
+REPO = Path(__file__).resolve().parent.parent
 
 
 def request(remote: str = "192.0.2.10", forwarded: str | None = None):
@@ -31,11 +38,19 @@ def request(remote: str = "192.0.2.10", forwarded: str | None = None):
         (1, "not-an-ip", "192.0.2.10"),
         (1, "203.0.113.5:443", "192.0.2.10"),
         (1, "2001:db8::1", "2001:db8::1"),
+        (1, "fe80::1%eth0", "fe80::1"),  # the proxy's interface is no part of the reader's address
+        (1, "fe80::1%" + "e" * 60, "fe80::1"),
+        (1, "::ffff:203.0.113.5", "203.0.113.5"),  # an IPv4 reader seen through a dual-stack socket
     ],
 )
 def test_client_address_trusts_forwarded_for_only_as_far_as_the_proxies(settings, proxies, forwarded, expected):
     settings.TRUSTED_PROXY_COUNT = proxies
     assert client_ip(request(forwarded=forwarded)) == expected
+
+
+def test_a_dual_stack_remote_address_is_the_ipv4_one(settings):
+    settings.TRUSTED_PROXY_COUNT = 0
+    assert client_ip(request(remote="::ffff:192.0.2.10")) == "192.0.2.10"
 
 
 def test_a_missing_or_broken_remote_address_is_none(settings):
@@ -64,6 +79,30 @@ def test_the_count_is_on_the_redis_server_where_every_app_server_sees_it(redis_u
     # Another app server adds to the same count: simulated by a second client on the same server.
     redis.Redis.from_url(redis_url).incr(keys[0])
     assert hit("shared", "reader@example.com", limit) > 0
+
+
+def test_another_app_server_counting_the_same_reader_uses_up_the_same_limit(redis_url, settings):
+    """A second process, as a second app server behind the same Redis, counts with hit() itself."""
+    # A day's window, so the run cannot straddle a window boundary but once in tens of thousands.
+    limit = Limit(count=3, seconds=24 * 60 * 60)
+    assert hit("shared", "203.0.113.5", limit) == 0
+    code = (
+        "from newsroom.ratelimit import Limit, hit; "
+        f"print([hit('shared', '203.0.113.5', Limit(count=3, seconds={limit.seconds})) for _ in range(2)])"
+    )
+    env = {**os.environ, "CACHE_KEY_PREFIX": settings.CACHES["default"]["KEY_PREFIX"]}
+    other_server = subprocess.run(
+        [sys.executable, str(REPO / "manage.py"), "shell", "--no-startup", "--no-imports", "-c", code],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    assert other_server.stdout.strip() == "[0, 0]"  # its hits were the second and third
+    assert hit("shared", "203.0.113.5", limit) > 0  # so this server's next one is over the limit
+    cache.delete_many(list(cache.keys("ratelimit:shared:*")))  # not left in Redis for a day
 
 
 @pytest.mark.django_db
@@ -106,3 +145,13 @@ def test_a_forged_forwarded_for_header_does_not_escape_the_limit(client, setting
     second = client.post(url, form_data(email="b@example.com"), HTTP_X_FORWARDED_FOR="2.2.2.2, 203.0.113.5")
     assert (first.status_code, second.status_code) == (302, 429)
     assert Comment.objects.get().ip_address == "203.0.113.5"
+
+
+@pytest.mark.django_db
+def test_a_proxy_reporting_a_zoned_address_gets_the_comment_stored_not_an_error(client, settings):
+    settings.TRUSTED_PROXY_COUNT = 1
+    article = ArticleFactory(published=True)
+    forwarded = "fe80::1%" + "e" * 60  # longer than the address column with its zone
+    response = client.post(reverse("comments:post", args=[article.slug]), form_data(), HTTP_X_FORWARDED_FOR=forwarded)
+    assert response.status_code == 302
+    assert Comment.objects.get().ip_address == "fe80::1"

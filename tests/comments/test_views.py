@@ -196,8 +196,10 @@ def test_one_form_cannot_post_two_different_comments(client, article):
 # Spam defences: the sender cannot tell spam from a held comment --------------------------------
 
 
-def test_a_filled_trap_field_goes_to_spam_answered_like_a_held_comment(client, article):
-    response = client.post(post_url(article), form_data(website="http://spam.example"), follow=True)
+@pytest.mark.parametrize("trap", ["http://spam.example", "w" * 5000, "nul\x00byte", " "])
+def test_a_filled_trap_field_goes_to_spam_answered_like_a_held_comment(client, article, trap):
+    """Whatever a program puts in the trap, it gets no error that would show the field is watched."""
+    response = client.post(post_url(article), form_data(website=trap), follow=True)
     assert HELD_MESSAGE in response.content.decode()
     comment = Comment.objects.get()
     assert comment.status == Comment.Status.SPAM
@@ -300,6 +302,13 @@ def test_a_reply_link_to_a_comment_not_on_the_page_gives_the_plain_form(client, 
     assert "Leave a comment</h2>" in html
     assert 'name="parent"' not in html
     assert "Leave a comment</h2>" in client.get(article.get_absolute_url(), {"reply_to": "x"}).content.decode()
+
+
+@pytest.mark.parametrize("reply_to", ["x", "9" * 40, "9" * 5000, "\u0663"])
+def test_a_reply_link_naming_no_comment_gives_the_plain_form(client, article, reply_to):
+    response = client.get(article.get_absolute_url(), {"reply_to": reply_to})
+    assert response.status_code == 200
+    assert "Leave a comment</h2>" in response.content.decode()
 
 
 def test_a_reply_is_shown_indented_under_its_parent_and_linked_to_it(client, article):
@@ -469,34 +478,61 @@ def test_a_mangled_unsubscribe_link_is_a_clear_400(client):
 # address has an approved comment, then inserts inside a savepoint so that a duplicate can be told
 # apart from a failure. In production the savepoint is the request's own transaction (BEGIN and
 # COMMIT, which Django does not log); in a test it is nested in the test's transaction and shows.
+# The emails are sent after commit but still inside the reader's request, so the callbacks run
+# inside each count: a held comment looks up the moderators, a published reply the parent's author.
 
 
-def test_posting_a_comment_costs_a_fixed_number_of_queries(client, article, django_assert_num_queries):
-    with django_assert_num_queries(6, info="article, settings, known author?, savepoint, insert, release"):
+def test_posting_a_comment_costs_a_fixed_number_of_queries(
+    client, article, django_assert_num_queries, django_capture_on_commit_callbacks
+):
+    info = "article, settings, known author?, savepoint, insert, release; after commit: moderators"
+    with django_assert_num_queries(7, info=info), django_capture_on_commit_callbacks(execute=True) as callbacks:
         assert client.post(post_url(article), form_data()).status_code == 302
+    assert len(callbacks) == 1
     assert Comment.objects.get().status == Comment.Status.PENDING
 
 
-def test_posting_a_reply_costs_one_query_more_for_its_parent(client, article, django_assert_num_queries):
+def test_posting_a_reply_costs_one_query_more_for_its_parent(
+    client, article, django_assert_num_queries, django_capture_on_commit_callbacks
+):
     parent = approved(article)
-    with django_assert_num_queries(7, info="article, parent, settings, known author?, savepoint, insert, release"):
+    info = "article, parent, settings, known author?, savepoint, insert, release; after commit: moderators"
+    with django_assert_num_queries(8, info=info), django_capture_on_commit_callbacks(execute=True):
         assert client.post(post_url(article), form_data(parent=str(parent.pk))).status_code == 302
     assert Comment.objects.get(parent=parent).status == Comment.Status.PENDING
 
 
-def test_a_published_comment_costs_one_query_more_to_find_its_page(client, article, django_assert_num_queries):
+def test_a_published_comment_costs_one_query_more_to_find_its_page(
+    client, article, django_assert_num_queries, django_capture_on_commit_callbacks
+):
     approved(article, email="aminata@example.com")
-    with django_assert_num_queries(7, info="article, settings, known author, savepoint, insert, release, page"):
+    info = "article, settings, known author, savepoint, insert, release, page"
+    with django_assert_num_queries(7, info=info), django_capture_on_commit_callbacks(execute=True) as callbacks:
         assert client.post(post_url(article), form_data(body="Published now.")).status_code == 302
+    assert callbacks == []  # nobody to tell
     assert Comment.objects.get(body="Published now.").status == Comment.Status.APPROVED
 
 
-def test_a_published_reply_costs_the_same_to_find_its_page(client, article, django_assert_num_queries):
+def test_a_published_reply_costs_the_same_to_find_its_page_and_one_to_see_who_asked(
+    client, article, django_assert_num_queries, django_capture_on_commit_callbacks
+):
     parent = approved(article, email="aminata@example.com")
-    info = "article, parent, settings, known author, savepoint, insert, release, page"
-    with django_assert_num_queries(8, info=info):
+    info = "article, parent, settings, known author, savepoint, insert, release, page; after commit: who asked"
+    with django_assert_num_queries(9, info=info), django_capture_on_commit_callbacks(execute=True):
         assert client.post(post_url(article), form_data(body="Reply.", parent=str(parent.pk))).status_code == 302
     assert Comment.objects.get(body="Reply.").status == Comment.Status.APPROVED
+
+
+def test_a_published_reply_to_a_reader_who_asked_costs_two_queries_more_for_the_email(
+    client, article, django_assert_num_queries, django_capture_on_commit_callbacks, mailoutbox
+):
+    approved(article, email="bea@example.com")  # makes the replier a known author
+    parent = approved(article, email="ada@example.com", notify_replies=True)
+    info = "the reply's nine, then: marking it announced, the reply's page for the email's link"
+    with django_assert_num_queries(11, info=info), django_capture_on_commit_callbacks(execute=True):
+        data = form_data(email="bea@example.com", body="Reply.", parent=str(parent.pk))
+        assert client.post(post_url(article), data).status_code == 302
+    assert [message.to for message in mailoutbox] == [["ada@example.com"]]
 
 
 def test_a_get_on_the_comment_url_is_a_405_with_a_page_saying_where_to_comment(client, article):
