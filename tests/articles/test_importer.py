@@ -12,6 +12,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from PIL import Image
+from reversion.models import Version
 from taggit.models import Tag
 
 from articles.demo import DEMO_ARTICLE_PATH
@@ -171,6 +172,34 @@ def test_importing_the_same_file_twice_updates_one_article_and_duplicates_nothin
     assert stored_files() == first_files  # the image and its renditions, made once
     assert "Updated article" in output
     assert "image: unchanged" in output
+
+
+def test_reimporting_an_unchanged_file_saves_nothing_and_shows_no_update():
+    run_import(WAGNER, "--section", "World", "--tag", "Mali", "--publish")
+    first = Article.objects.get()
+
+    output = run_import(WAGNER, "--section", "World", "--tag", "Mali", "--publish")
+
+    article = Article.objects.get()
+    assert (article.updated_at, article.lock_version) == (first.updated_at, first.lock_version)
+    assert Version.objects.get_for_object(article).count() == 1
+    assert "Unchanged article" in output
+
+
+def test_reimport_after_the_slug_was_changed_updates_the_article_at_its_new_address(tmp_path):
+    run_import(WAGNER, "--publish")
+    article = Article.objects.get()
+    article.slug = "wagner-leaves-mali"
+    article.save()
+    corrected = tmp_path / "corrected.txt"
+    corrected.write_text(WAGNER.read_text().replace("three and a half years", "three and a half years (corrected)"))
+
+    output = run_import(corrected)
+
+    article = Article.objects.get()
+    assert article.slug == "wagner-leaves-mali"
+    assert "(corrected)" in article.summary
+    assert "Updated article" in output
 
 
 def test_reimport_brings_in_corrections_from_the_file(tmp_path):
