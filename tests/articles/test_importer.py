@@ -28,6 +28,21 @@ WAGNER = DEMO_ARTICLE_PATH
 PORT_ELLIS = SAMPLES / "port-ellis-flood-wall.txt"
 BAKERY = SAMPLES / "bakery-cooperative.txt"
 
+WAGNER_SUMMARY = (
+    "Wagner mercenaries have officially left Mali after three and a half years, transferring control to Africa Corps,"
+    " another Russian paramilitary group. The Malian military’s ties with Russia deepen as they face rising threats"
+    " from jihadist groups amid a challenging security landscape exacerbated by human rights allegations against"
+    " foreign fighters."
+)
+# Every quotation in the story, typographic quotes and all: none may be escaped, straightened or lost.
+WAGNER_QUOTES = (
+    "“Officially, Wagner is no longer present in Mali. But the Africa Corps is stepping up,”",
+    "“Mission accomplished. PMC Wagner is going home.”",
+    "“Russian instructors,”",
+    "“The Kremlin remains in control,”",
+    "“Wagner yesterday or Africa Corps today, our point of contact remains the same, it is the central power in"
+    " Russia, that is to say the Kremlin.”",
+)
 WAGNER_FIRST_PARAGRAPH = (
     "The paramilitary group Wagner has officially exited Mali, with its operations and personnel handed over to"
     " Africa Corps, another Russian military group that reports directly to the Kremlin. Diplomatic and security"
@@ -86,13 +101,12 @@ def test_sample_article_keeps_every_part_of_the_capture():
     assert article.hero_alt == (
         "Military transition scene showcasing armored vehicles and flags in a desert landscape under a blue sky."
     )
-    assert article.summary.startswith("Wagner mercenaries have officially left Mali after three and a half years,")
-    assert article.summary.endswith("human rights allegations against foreign fighters.")
+    assert article.summary == WAGNER_SUMMARY
     assert article.body.startswith(f"<p>{WAGNER_FIRST_PARAGRAPH}</p>")
     assert article.body.endswith(f"<p>{WAGNER_LAST_PARAGRAPH}</p>")
     assert article.body.count("<p>") == 12
-    assert "“Officially, Wagner is no longer present in Mali. But the Africa Corps is stepping up,”" in article.body
-    assert "“Mission accomplished. PMC Wagner is going home.”" in article.body
+    for quote in WAGNER_QUOTES:
+        assert quote in article.body
     for chrome in ("Loading Now", "Post Comment", "Original Source", "Marisol"):
         assert chrome not in article.body
     assert (article.source_name, article.source_url) == ("inkl.com", "https://www.inkl.com")
