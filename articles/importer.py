@@ -29,6 +29,7 @@ from authors.models import Author
 from images.renditions import rendition_files
 from images.specs import HERO_IMAGE
 from images.uploads import ImageRefused, accept_image
+from newsroom.sanitize import sanitize_html
 
 # Lines the page prints around every story; they are dropped wherever they appear.
 PAGE_CHROME: tuple[str, ...] = ("Loading Now", "Post Comment")
@@ -113,6 +114,9 @@ class ImportOutcome:
     created: bool
     author_created: bool
     image_stored: bool
+    # False when the article already held everything the capture and options say: nothing was saved,
+    # so readers see no "updated" time and an editor's open form is not made stale.
+    changed: bool = True
 
 
 def _slug(text: str, max_length: int) -> str:
@@ -359,7 +363,8 @@ def import_article(
     try:
         with transaction.atomic():
             outcome = _write_article(parsed, section_name, tag_names, publish, image, stored_files)
-            keep_revisions([outcome.article.pk], comment="Imported from a captured page.")
+            if outcome.changed:
+                keep_revisions([outcome.article.pk], comment="Imported from a captured page.")
             return outcome
     except BaseException:
         # The rollback undoes the rows; files written to storage (the image and its renditions) are
@@ -382,10 +387,11 @@ def _write_article(
     author_created = author is None
     if author is None:
         author = Author(name=parsed.author_name, slug=parsed.author_slug, bio=parsed.author_bio)
-    article = Article.objects.select_for_update().filter(slug=parsed.slug).first()
+    article = _find_article(parsed.slug)
     created = article is None
     if article is None:
         article = Article(slug=parsed.slug)
+    before = {name: getattr(article, name) for name in _IMPORTED_FIELDS}
     article.headline = parsed.headline
     article.hero_alt = parsed.hero_alt
     article.summary = parsed.summary
@@ -419,13 +425,45 @@ def _write_article(
         article.hero_image.save(f"{parsed.slug[:60]}.{image.extension}", ContentFile(image.content), save=False)
         stored_files.append(article.hero_image.name)
         image_stored = True
-    renditions_before = set(rendition_files(article.hero_renditions))
-    article.save()
-    stored_files.extend(set(rendition_files(article.hero_renditions)) - renditions_before)
+    # Compared as the save would store it: the body is kept sanitized.
+    article.body = sanitize_html(article.body)
+    changed = created or image_stored or any(getattr(article, name) != before[name] for name in _IMPORTED_FIELDS)
+    if changed:
+        renditions_before = set(rendition_files(article.hero_renditions))
+        article.save()
+        stored_files.extend(set(rendition_files(article.hero_renditions)) - renditions_before)
 
-    if not article.bylines.filter(author=author).exists():
+    if author_created or not article.bylines.filter(author=author).exists():
         last = article.bylines.aggregate(last=Max("position"))["last"]
         Byline.objects.create(article=article, author=author, position=0 if last is None else last + 1)
-    if tag_names:
+        changed = True
+    missing_tags = set(tag_names) - set(article.tags.names()) if tag_names else set()
+    if missing_tags:
         article.tags.add(*tag_names)
-    return ImportOutcome(article=article, created=created, author_created=author_created, image_stored=image_stored)
+        changed = True
+    return ImportOutcome(
+        article=article, created=created, author_created=author_created, image_stored=image_stored, changed=changed
+    )
+
+
+# What a capture and the import options write on the article row; a re-import that would change none of
+# them, and adds no image, byline or tag, saves nothing.
+_IMPORTED_FIELDS = (
+    "headline",
+    "hero_alt",
+    "summary",
+    "body",
+    "source_name",
+    "source_url",
+    "status",
+    "hero_caption",
+    "hero_credit",
+    "section_id",
+)
+
+
+def _find_article(slug: str) -> Article | None:
+    """The article this capture made before: at the slug its headline gives, or at the address an editor
+    moved it from (the old slug answers 301 there and may not be taken again), keeping the editor's slug."""
+    locked = Article.objects.select_for_update()
+    return locked.filter(slug=slug).first() or locked.at_old_address(slug).first()

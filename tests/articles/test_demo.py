@@ -41,14 +41,17 @@ def test_demo_image_is_a_1600_by_900_jpeg_with_the_same_bytes_every_run():
 
 def test_load_demo_twice_gives_one_published_world_article_with_tags_and_image():
     run("load_demo")
-    published_at = Article.objects.get().published_at
+    first = Article.objects.get()
 
     output = run("load_demo")
 
     article = Article.objects.get()
     assert article.headline == "Wagner Exits Mali as Africa Corps Takes Over Russian Operations"
     assert article.is_published
-    assert article.published_at == published_at
+    assert article.published_at == first.published_at
+    # Nothing in the file changed, so nothing was saved: readers see no "updated" time.
+    assert (article.updated_at, article.lock_version) == (first.updated_at, first.lock_version)
+    assert not article.was_updated
     assert article.section.name == "World"
     assert sorted(article.tags.names()) == sorted(DEMO_TAGS)
     assert TaggedArticle.objects.count() == 4
@@ -65,7 +68,20 @@ def test_load_demo_twice_gives_one_published_world_article_with_tags_and_image()
     assert stored_names() == sorted([article.hero_image.name, *renditions])
     assert open_stored(article.hero_image.name).size == (1600, 900)
     assert article.card_picture is not None
-    assert "Updated demo article" in output
+    assert "Unchanged demo article" in output
+
+
+def test_load_demo_after_an_editor_moved_the_demo_article_updates_it_at_its_new_address():
+    run("load_demo")
+    article = Article.objects.get()
+    article.slug = "wagner-leaves-mali"
+    article.save()
+
+    run("load_demo")
+
+    article = Article.objects.get()
+    assert article.slug == "wagner-leaves-mali"
+    assert Byline.objects.count() == 1
 
 
 def test_load_demo_creates_sections_in_navigation_order_world_first():

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from PIL import Image
+from reversion.models import Version
 from taggit.models import Tag
 
 from articles.demo import DEMO_ARTICLE_PATH
@@ -27,6 +28,21 @@ WAGNER = DEMO_ARTICLE_PATH
 PORT_ELLIS = SAMPLES / "port-ellis-flood-wall.txt"
 BAKERY = SAMPLES / "bakery-cooperative.txt"
 
+WAGNER_SUMMARY = (
+    "Wagner mercenaries have officially left Mali after three and a half years, transferring control to Africa Corps,"
+    " another Russian paramilitary group. The Malian military’s ties with Russia deepen as they face rising threats"
+    " from jihadist groups amid a challenging security landscape exacerbated by human rights allegations against"
+    " foreign fighters."
+)
+# Every quotation in the story, typographic quotes and all: none may be escaped, straightened or lost.
+WAGNER_QUOTES = (
+    "“Officially, Wagner is no longer present in Mali. But the Africa Corps is stepping up,”",
+    "“Mission accomplished. PMC Wagner is going home.”",
+    "“Russian instructors,”",
+    "“The Kremlin remains in control,”",
+    "“Wagner yesterday or Africa Corps today, our point of contact remains the same, it is the central power in"
+    " Russia, that is to say the Kremlin.”",
+)
 WAGNER_FIRST_PARAGRAPH = (
     "The paramilitary group Wagner has officially exited Mali, with its operations and personnel handed over to"
     " Africa Corps, another Russian military group that reports directly to the Kremlin. Diplomatic and security"
@@ -85,13 +101,12 @@ def test_sample_article_keeps_every_part_of_the_capture():
     assert article.hero_alt == (
         "Military transition scene showcasing armored vehicles and flags in a desert landscape under a blue sky."
     )
-    assert article.summary.startswith("Wagner mercenaries have officially left Mali after three and a half years,")
-    assert article.summary.endswith("human rights allegations against foreign fighters.")
+    assert article.summary == WAGNER_SUMMARY
     assert article.body.startswith(f"<p>{WAGNER_FIRST_PARAGRAPH}</p>")
     assert article.body.endswith(f"<p>{WAGNER_LAST_PARAGRAPH}</p>")
     assert article.body.count("<p>") == 12
-    assert "“Officially, Wagner is no longer present in Mali. But the Africa Corps is stepping up,”" in article.body
-    assert "“Mission accomplished. PMC Wagner is going home.”" in article.body
+    for quote in WAGNER_QUOTES:
+        assert quote in article.body
     for chrome in ("Loading Now", "Post Comment", "Original Source", "Marisol"):
         assert chrome not in article.body
     assert (article.source_name, article.source_url) == ("inkl.com", "https://www.inkl.com")
@@ -171,6 +186,34 @@ def test_importing_the_same_file_twice_updates_one_article_and_duplicates_nothin
     assert stored_files() == first_files  # the image and its renditions, made once
     assert "Updated article" in output
     assert "image: unchanged" in output
+
+
+def test_reimporting_an_unchanged_file_saves_nothing_and_shows_no_update():
+    run_import(WAGNER, "--section", "World", "--tag", "Mali", "--publish")
+    first = Article.objects.get()
+
+    output = run_import(WAGNER, "--section", "World", "--tag", "Mali", "--publish")
+
+    article = Article.objects.get()
+    assert (article.updated_at, article.lock_version) == (first.updated_at, first.lock_version)
+    assert Version.objects.get_for_object(article).count() == 1
+    assert "Unchanged article" in output
+
+
+def test_reimport_after_the_slug_was_changed_updates_the_article_at_its_new_address(tmp_path):
+    run_import(WAGNER, "--publish")
+    article = Article.objects.get()
+    article.slug = "wagner-leaves-mali"
+    article.save()
+    corrected = tmp_path / "corrected.txt"
+    corrected.write_text(WAGNER.read_text().replace("three and a half years", "three and a half years (corrected)"))
+
+    output = run_import(corrected)
+
+    article = Article.objects.get()
+    assert article.slug == "wagner-leaves-mali"
+    assert "(corrected)" in article.summary
+    assert "Updated article" in output
 
 
 def test_reimport_brings_in_corrections_from_the_file(tmp_path):

@@ -1,6 +1,7 @@
 from datetime import timedelta
 
 import pytest
+import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
@@ -66,14 +67,46 @@ def test_text_fields_are_escaped_on_the_article_page(client):
         published=True,
         headline="<script>alert('h')</script>",
         summary="<b>bold?</b>",
+        hero_image=image_upload("hero.png", (1600, 900)),
+        hero_alt='Alt" onerror="alert(1)',
+        hero_caption="<i>caption</i>",
+        hero_credit="<u>credit</u>",
         source_name="<i>src</i>",
-        authors=[AuthorFactory(name="<em>Eve</em>", bio="<script>alert('bio')</script>")],
+        source_url='https://example.org/?q="><script>alert(3)</script>',
+        section=SectionFactory(name="<s>World</s>", slug="world"),
+        tags=["<b>tag</b>"],
+        authors=[AuthorFactory(name="<em>Eve</em>", job_title="<q>Chief</q>", bio="<script>alert('bio')</script>")],
     )
     html = client.get(article.get_absolute_url()).content.decode()
     assert "<script>alert" not in html
     assert "&lt;script&gt;alert(&#x27;h&#x27;)&lt;/script&gt;" in html
+    assert "&lt;script&gt;alert(&#x27;bio&#x27;)&lt;/script&gt;" in html
     assert "&lt;b&gt;bold?&lt;/b&gt;" in html
+    assert 'alt="Alt&quot; onerror=&quot;alert(1)"' in html
+    assert "onerror=\"" not in html
+    assert "&lt;i&gt;caption&lt;/i&gt;" in html
+    assert "&lt;u&gt;credit&lt;/u&gt;" in html
+    assert "&lt;i&gt;src&lt;/i&gt;</a>" in html
+    assert 'href="https://example.org/?q=&quot;&gt;&lt;script&gt;alert(3)&lt;/script&gt;"' in html
+    assert "&lt;s&gt;World&lt;/s&gt;" in html and "<s>" not in html
+    assert "&lt;b&gt;tag&lt;/b&gt;</a>" in html
     assert "&lt;em&gt;Eve&lt;/em&gt;" in html
+    assert "&lt;q&gt;Chief&lt;/q&gt;" in html
+
+
+def test_article_page_says_when_a_story_was_updated_after_publication(client):
+    article = ArticleFactory(status=Article.Status.PUBLISHED, published_at=timezone.now())
+    html = client.get(article.get_absolute_url()).content.decode()
+    assert "updated <time" not in html
+
+    article.summary = "A new summary."
+    with time_machine.travel(timezone.now() + timedelta(hours=2)):
+        article.save()
+    article.refresh_from_db()
+
+    html = client.get(article.get_absolute_url()).content.decode()
+    assert f'Published <time datetime="{article.published_at.isoformat()}">' in html
+    assert f', updated <time datetime="{article.updated_at.isoformat()}">' in html
 
 
 @pytest.mark.parametrize(
@@ -87,7 +120,13 @@ def test_text_fields_are_escaped_on_the_article_page(client):
 def test_drafts_and_scheduled_articles_are_invisible_to_readers(client, hidden):
     author = AuthorFactory()
     section = SectionFactory()
-    article = ArticleFactory(authors=[author], section=section, tags=["secret"], **hidden)
+    article = ArticleFactory(
+        authors=[author], section=section, tags=["secret"], headline="Hidden story", slug="hidden-story", **hidden
+    )
+    # A published story in every listing, so an empty listing cannot pass for a filtered one.
+    shown = ArticleFactory(
+        published=True, authors=[author], section=section, tags=["secret"], headline="Shown story", slug="shown-story"
+    )
     assert client.get(article.get_absolute_url()).status_code == 404
     for listing in (
         reverse("articles:home"),
@@ -97,7 +136,10 @@ def test_drafts_and_scheduled_articles_are_invisible_to_readers(client, hidden):
     ):
         response = client.get(listing)
         assert response.status_code == 200
-        assert article.headline not in response.content.decode()
+        html = response.content.decode()
+        assert shown.get_absolute_url() in html
+        assert article.get_absolute_url() not in html
+        assert "Hidden story" not in html
 
 
 def test_scheduled_article_appears_once_its_time_has_come(client):

@@ -44,7 +44,7 @@ class Command(BaseCommand):
             raise CommandError(f"Refused {path}: {exc}") from exc
 
         article = outcome.article
-        verb = "Created" if outcome.created else "Updated"
+        verb = "Created" if outcome.created else "Updated" if outcome.changed else "Unchanged"
         author = f"{parsed.author_name} ({'new author' if outcome.author_created else 'existing author'})"
         self.stdout.write(
             self.style.SUCCESS(f"{verb} article {article.pk} “{article.headline}” [{article.get_status_display()}]")

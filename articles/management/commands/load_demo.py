@@ -15,6 +15,6 @@ class Command(BaseCommand):
         except ImportRefused as exc:
             raise CommandError(f"Demo article refused: {exc}") from exc
         article = outcome.article
-        verb = "Created" if outcome.created else "Updated"
+        verb = "Created" if outcome.created else "Updated" if outcome.changed else "Unchanged"
         self.stdout.write(self.style.SUCCESS(f"{verb} demo article “{article.headline}” in {article.section}."))
         self.stdout.write(f"  address: {article.get_absolute_url()}")
