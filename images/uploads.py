@@ -98,13 +98,16 @@ def decode(data: bytes, *, check_size: bool = True) -> Image.Image:
 
     The pixel count is checked from the header, before anything is decoded, so a small file that
     claims a huge canvas costs nothing. Pillow's own bomb check (a warning, then an error at twice
-    its limit) is turned into a refusal too, in case its limit is ever the lower one. `check_size`
-    False is for files already stored, whose clean copy may be larger than the upload was.
+    its limit) reads a module-wide limit of about 89 megapixels, which would refuse a picture the
+    setting allows; it is given the setting's value, its warning left to the header check just
+    after it. `check_size` False is for files already stored, whose clean copy may be larger than
+    the upload was.
     """
     if check_size:
         check_file_size(len(data))
+    Image.MAX_IMAGE_PIXELS = settings.IMAGE_MAX_PIXELS
     with warnings.catch_warnings():
-        warnings.simplefilter("error", Image.DecompressionBombWarning)
+        warnings.simplefilter("ignore", Image.DecompressionBombWarning)
         try:
             with Image.open(io.BytesIO(data), formats=accepted_formats()) as probe:
                 width, height = probe.size
@@ -122,7 +125,7 @@ def decode(data: bytes, *, check_size: bool = True) -> Image.Image:
             picture.load()
         except ImageRefused:
             raise
-        except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+        except Image.DecompressionBombError as exc:
             raise ImageRefused(
                 f"The image has more pixels than the limit of {settings.IMAGE_MAX_PIXELS / 1e6:g} megapixels."
                 " Scale it down and upload it again.",

@@ -158,6 +158,17 @@ def test_pixel_limit_is_a_setting(editor_client, settings):
     assert stored_names() == []
 
 
+def test_pixel_limit_set_above_pillows_own_lets_such_pictures_through(editor_client, settings, monkeypatch):
+    # Pillow refuses pictures past its own module-wide limit (about 89 megapixels); lowered here so the
+    # test stays small, the setting must still be what decides.
+    monkeypatch.setattr(Image, "MAX_IMAGE_PIXELS", 500_000)
+    settings.IMAGE_MAX_PIXELS = 2_000_000
+
+    article = post_hero(editor_client, image_bytes((1600, 900)), name="hero.png")
+
+    assert article.hero_picture is not None
+
+
 def test_author_photo_too_small_is_refused_on_the_author_form(editor_client):
     data = {"name": "Amadou Diallo", "slug": "amadou-diallo", "job_title": "", "bio": "", "user": ""}
     data["photo"] = upload("face.png", image_bytes((200, 240)), "image/png")
