@@ -1,6 +1,8 @@
 """Fixtures every app's tests share; app-specific ones live beside their tests."""
 
 import os
+import subprocess
+import sys
 import uuid
 from pathlib import Path
 from typing import NoReturn
@@ -115,3 +117,24 @@ def _isolated_cache(settings) -> None:
     test run, so without it a value cached by the SQLite pass of CI could answer in the PostgreSQL
     pass; the keys left behind expire with the cache's default timeout."""
     settings.CACHES = {"default": {**settings.CACHES["default"], "KEY_PREFIX": f"test-{uuid.uuid4().hex}"}}
+
+
+@pytest.fixture
+def other_server(settings):
+    """Run Python code in a second process with this test's cache settings: a second app server's view."""
+
+    def run(code: str) -> str:
+        env = {**os.environ, "CACHE_KEY_PREFIX": settings.CACHES["default"]["KEY_PREFIX"]}
+        repo = Path(__file__).resolve().parent.parent
+        finished = subprocess.run(
+            [sys.executable, str(repo / "manage.py"), "shell", "--no-startup", "--no-imports", "-c", code],
+            cwd=repo,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=True,
+        )
+        return finished.stdout.strip()
+
+    return run

@@ -2,11 +2,7 @@
 REDIS_URL does. Each test skips without its service (or fails where NEWSROOM_REQUIRE_SERVICES=1;
 see tests/conftest.py), so CI's PostgreSQL pass cannot quietly have run on SQLite."""
 
-import os
-import subprocess
-import sys
 import uuid
-from pathlib import Path
 
 import pytest
 import redis
@@ -19,8 +15,6 @@ from articles.models import Article
 from tests.factories import ArticleFactory
 
 pytestmark = pytest.mark.django_db
-
-REPO = Path(__file__).resolve().parent.parent
 
 
 def test_suite_runs_on_postgresql_when_database_url_names_it(postgresql_connection: BaseDatabaseWrapper) -> None:
@@ -55,22 +49,12 @@ def test_cache_is_redis_and_counts_on_the_server(redis_url: str) -> None:
     assert cache.get(key) is None
 
 
-def test_cache_is_shared_with_another_app_server(redis_url: str, settings) -> None:
+def test_cache_is_shared_with_another_app_server(redis_url: str, other_server) -> None:
     """Another process, as a second app server would be, reads and updates what this one cached."""
     cache = caches["default"]
     key = f"shared-{uuid.uuid4().hex}"
     cache.set(key, 40, timeout=60)
-    env = {**os.environ, "CACHE_KEY_PREFIX": settings.CACHES["default"]["KEY_PREFIX"]}
     code = f"from django.core.cache import cache; print(cache.incr({key!r}, 2))"
-    other_server = subprocess.run(
-        [sys.executable, str(REPO / "manage.py"), "shell", "--no-startup", "--no-imports", "-c", code],
-        cwd=REPO,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=True,
-    )
-    assert other_server.stdout.strip() == "42"
+    assert other_server(code) == "42"
     assert cache.get(key) == 42
     cache.delete(key)
