@@ -1,5 +1,7 @@
-"""What editors see of sections and articles: the article form with its byline, tags and publishing actions,
-its corrections, previews and (in admin_history.py) its revision history.
+"""What editors see of sections and articles: the article list and form with its byline, status steps,
+corrections and previews. Beside it: the form's rules (admin_forms.py), the tags field (admin_tags.py), the
+list's workflow actions (admin_actions.py) and filters (changelist.py), and the revision history
+(admin_history.py).
 
 Writers and editors share one article admin. Editors (with articles.publish_article) see every article and
 take every step of the workflow; writers see the articles they created or are on the byline of, edit them
@@ -8,51 +10,33 @@ offered to them, and is refused when forced: the status field only accepts the s
 services check the permission again.
 """
 
-from collections.abc import Callable
-
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin import helpers
-from django.contrib.admin.views.autocomplete import AutocompleteJsonView
-from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
-from django.core.exceptions import ValidationError
+from django.contrib.admin.widgets import AutocompleteSelect
 from django.db import models
 from django.db.models import Prefetch, Q, QuerySet
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
 from django.utils.safestring import SafeString
-from django.utils.text import Truncator, smart_split, unescape_string_literal
-from django.utils.translation import ngettext
-from taggit.models import Tag
+from django.utils.text import smart_split, unescape_string_literal
 
+from articles.admin_actions import ArticleActionsMixin
 from articles.admin_forms import ArticleAdminForm
 from articles.admin_history import ArticleHistoryMixin
+from articles.admin_tags import TAG_HELP_TEXT, TagAutocompleteJsonView, TagAutocompleteWidget, TagNamesField
 from articles.changelist import ArticleChangeList, AuthorFilter, MyDraftsFilter, TagFilter
 from articles.models import Article, Byline, Correction, Section
 from articles.preview import preview_link_expiry, preview_link_path
 from articles.rich_text import BodyEditorWidget
-from articles.services import (
-    append_correction,
-    may_publish,
-    move_article,
-    publish_article,
-    submit_for_review,
-    unpublish_article,
-    withdraw_articles,
-)
+from articles.services import append_correction, may_publish, move_article
 from authors.models import Author
 from images.preview import crop_preview
 
-TAG_HELP_TEXT = (
-    "Type to find an existing tag and pick it. A name that matches no tag becomes a new one: "
-    "finish it with Enter or a comma. For example: Mali, Elections."
-)
 # Wide enough to judge the crop, small enough to leave the form fields in view.
 PREVIEW_WIDTH = 480
 
@@ -63,89 +47,6 @@ class SectionAdmin(admin.ModelAdmin):
     list_editable = ["position"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
-
-
-class TagAutocompleteWidget(AutocompleteSelectMultiple):
-    """The admin's own select2 autocomplete, in select2's "tags" mode so an editor can also type a new tag.
-
-    django-taggit ships only a comma-separated text input, and `autocomplete_fields` does not apply to a
-    TaggableManager (the admin builds autocomplete widgets only for ForeignKey and ManyToManyField). This
-    reuses the jQuery and select2 files that come with Django, so it adds no dependency. Its own script,
-    static/admin-extra/tag-autocomplete.js, starts select2 instead of the admin's autocomplete.js, to set
-    options that data attributes cannot carry.
-    """
-
-    def get_url(self) -> str:
-        return reverse(f"{self.admin_site.name}:articles_article_tag_autocomplete")
-
-    def build_attrs(self, base_attrs: dict, extra_attrs: dict | None = None) -> dict:
-        attrs = super().build_attrs(base_attrs, extra_attrs=extra_attrs)
-        # Without the admin-autocomplete class, autocomplete.js leaves this element to the script below.
-        attrs["class"] = " ".join(
-            name for name in [*attrs["class"].split(), "tag-autocomplete"] if name != "admin-autocomplete"
-        )
-        return attrs
-
-    @property
-    def media(self) -> forms.Media:
-        # One list, so the merged page media keeps this script after jQuery and select2: Media orders
-        # files only relative to those declared in the same list.
-        base = super().media
-        return forms.Media(js=[*base._js, "admin-extra/tag-autocomplete.js"], css=base._css)
-
-    def optgroups(self, name: str, value: list[str], attrs: dict | None = None) -> list:
-        # The values are tag names, which are their own labels, so no query is needed to render them.
-        options = [self.create_option(name, tag, tag, True, index) for index, tag in enumerate(value)]
-        return [(None, options, 0)]
-
-
-class TagNamesField(forms.Field):
-    """A list of tag names; TaggableManager.save_form_data() creates the ones that do not exist yet."""
-
-    max_length = Tag._meta.get_field("name").max_length
-
-    def prepare_value(self, value: object) -> list[str]:
-        # The initial value is the article's Tag objects; the widget works with names.
-        if not value:
-            return []
-        if isinstance(value, str):
-            return [value]
-        return [getattr(tag, "name", tag) for tag in value]
-
-    def to_python(self, value: object) -> list[str]:
-        names: list[str] = []
-        for raw in self.prepare_value(value):
-            name = str(raw).strip()
-            if name and name not in names:
-                names.append(name)
-        return names
-
-    def validate(self, value: list[str]) -> None:
-        super().validate(value)
-        too_long = [name for name in value if len(name) > self.max_length]
-        if too_long:
-            raise ValidationError(
-                f"Keep each tag to {self.max_length} characters or fewer: {Truncator(too_long[0]).chars(40)}"
-            )
-
-    def has_changed(self, initial: object, data: object) -> bool:
-        return sorted(self.to_python(initial)) != sorted(self.to_python(data))
-
-
-class TagAutocompleteJsonView(AutocompleteJsonView):
-    """The admin's autocomplete answers for tags, with the tag's name as the value.
-
-    Names, not primary keys, so an existing tag the editor picked and a new one they typed reach the form
-    alike; a new tag named "2024" could otherwise be mistaken for the tag whose id is 2024.
-    """
-
-    def serialize_result(self, obj: Tag, to_field_name: str) -> dict[str, str]:
-        return {"id": obj.name, "text": obj.name}
-
-    def has_perm(self, request: HttpRequest, obj: object = None) -> bool:
-        # Whoever may write an article may create tags by typing them, so may also see the existing ones.
-        article_admin = self.admin_site.get_model_admin(Article)
-        return article_admin.has_add_permission(request) or article_admin.has_change_permission(request)
 
 
 class BylineInline(admin.TabularInline):
@@ -191,20 +92,8 @@ class CorrectionInline(admin.StackedInline):
         return False
 
 
-class WithdrawForm(forms.Form):
-    notice = forms.CharField(
-        label="Notice for readers",
-        max_length=Article._meta.get_field("withdrawal_note").max_length,
-        widget=forms.Textarea(attrs={"rows": 4, "cols": 80}),
-        help_text=(
-            "Shown at the article's address, which answers 410 Gone. For example: This article has been "
-            "withdrawn because it did not meet our editorial standards."
-        ),
-    )
-
-
 @admin.register(Article)
-class ArticleAdmin(ArticleHistoryMixin, admin.ModelAdmin):
+class ArticleAdmin(ArticleActionsMixin, ArticleHistoryMixin, admin.ModelAdmin):
     form = ArticleAdminForm
     list_display = ["headline", "section", "workflow_status", "published_at", "is_live", "byline", "comment_link"]
     list_filter = [MyDraftsFilter, "status", "section", AuthorFilter, TagFilter, "published_at"]
@@ -288,18 +177,14 @@ class ArticleAdmin(ArticleHistoryMixin, admin.ModelAdmin):
     def get_queryset(self, request: HttpRequest) -> QuerySet[Article]:
         # Bylines with their authors arrive with the page of articles, and ArticleChangeList adds the comment
         # counts, so the changelist costs the same number of queries for one row or a hundred.
-        queryset = (
+        # A writer's list, change pages and actions reach only their own articles; anyone else's answers as
+        # if it did not exist. The preview address follows the same rule.
+        return (
             super()
             .get_queryset(request)
+            .for_staff(request.user)
             .prefetch_related(Prefetch("bylines", queryset=Byline.objects.select_related("author")))
         )
-        # A writer's list, change pages and actions reach only their own articles; anyone else's answers as
-        # if it did not exist. Staff who may only read articles (moderators, who open the story a comment
-        # answers) read any of them.
-        user = request.user
-        if may_publish(user) or not user.has_perm("articles.change_article"):
-            return queryset
-        return queryset.owned_by(user)
 
     def get_list_display(self, request: HttpRequest) -> list[str]:
         # The comment counts link to the moderation queue; without access to it the column would only lead
@@ -332,9 +217,6 @@ class ArticleAdmin(ArticleHistoryMixin, admin.ModelAdmin):
         if not super().has_change_permission(request, obj):
             return False
         return obj is None or may_publish(request.user) or obj.status != Article.Status.PUBLISHED
-
-    def has_publish_permission(self, request: HttpRequest) -> bool:
-        return may_publish(request.user)
 
     def get_readonly_fields(self, request: HttpRequest, obj: Article | None = None) -> list[str]:
         readonly = list(super().get_readonly_fields(request, obj))
@@ -501,69 +383,3 @@ class ArticleAdmin(ArticleHistoryMixin, admin.ModelAdmin):
             "<tbody>{}</tbody></table>",
             rows,
         )
-
-    @admin.action(description="Publish selected articles", permissions=["publish"])
-    def publish(self, request: HttpRequest, queryset: QuerySet[Article]) -> None:
-        articles = queryset.exclude(status=Article.Status.PUBLISHED)
-        count = self._take_step(request, articles, publish_article, "not published")
-        message = ngettext("%(count)d article published.", "%(count)d articles published.", count)
-        self.message_user(request, message % {"count": count}, messages.SUCCESS)
-
-    @admin.action(description="Unpublish selected articles (back to draft)", permissions=["publish"])
-    def unpublish(self, request: HttpRequest, queryset: QuerySet[Article]) -> None:
-        articles = queryset.filter(status=Article.Status.PUBLISHED)
-        count = self._take_step(request, articles, unpublish_article, "not unpublished")
-        message = ngettext("%(count)d article unpublished.", "%(count)d articles unpublished.", count)
-        self.message_user(request, message % {"count": count}, messages.SUCCESS)
-
-    @admin.action(description="Withdraw selected articles (their address answers 410 Gone)", permissions=["publish"])
-    def withdraw(self, request: HttpRequest, queryset: QuerySet[Article]) -> TemplateResponse | None:
-        """Asks for the notice readers will see first, on a page of its own, as Django's delete action does."""
-        form = WithdrawForm(request.POST if "withdraw_confirmed" in request.POST else None)
-        if form.is_valid():
-            selected = queryset.count()
-            count = withdraw_articles(queryset, notice=form.cleaned_data["notice"], by=request.user)
-            message = ngettext("%(count)d article withdrawn.", "%(count)d articles withdrawn.", count)
-            message %= {"count": count}
-            if selected > count:
-                message += " Articles that were not live were left as they are: there is nothing to withdraw."
-            self.message_user(request, message, messages.SUCCESS if count else messages.WARNING)
-            return None
-        context = {
-            **self.admin_site.each_context(request),
-            "title": "Withdraw articles",
-            "subtitle": None,
-            "opts": self.opts,
-            "articles": queryset,
-            "form": form,
-            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
-            "media": self.media + form.media,
-        }
-        return TemplateResponse(request, "admin/articles/article/withdraw_confirmation.html", context)
-
-    @admin.action(description="Submit selected drafts for review", permissions=["change"])
-    def submit(self, request: HttpRequest, queryset: QuerySet[Article]) -> None:
-        articles = queryset.filter(status=Article.Status.DRAFT)
-        count = self._take_step(request, articles, submit_for_review, "not submitted")
-        message = ngettext("%(count)d article submitted for review.", "%(count)d articles submitted for review.", count)
-        self.message_user(request, message % {"count": count}, messages.SUCCESS)
-
-    def _take_step(
-        self,
-        request: HttpRequest,
-        articles: QuerySet[Article],
-        service: Callable[..., Article],
-        refusal: str,
-    ) -> int:
-        """Run a workflow service on each article; one that is refused is named with the reasons, and the
-        others go ahead, each in its own transaction."""
-        done = 0
-        for article in articles:
-            try:
-                service(article, by=request.user)
-            except ValidationError as error:
-                reasons = " ".join(error.messages)
-                self.message_user(request, f"“{article}” was {refusal}: {reasons}", messages.WARNING)
-            else:
-                done += 1
-        return done

@@ -9,6 +9,8 @@ instead (the admin's own select2 autocomplete, as the article form uses) and que
 chosen.
 """
 
+import re
+
 from django import forms
 from django.contrib import admin
 from django.contrib.admin.options import IncorrectLookupParameters
@@ -19,6 +21,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.safestring import SafeString
 
+from articles.converters import RowIdConverter
 from articles.models import Article
 from authors.models import Author
 from comments.models import Comment
@@ -92,7 +95,8 @@ class AuthorFilter(AutocompleteFilter):
         value = self.value()
         if not value:
             return queryset
-        if not value.isdigit():
+        # A number too long to be a row id would overflow the database driver rather than find nothing.
+        if not re.fullmatch(RowIdConverter.regex, value):
             raise IncorrectLookupParameters(f"No author has the id {value!r}.")
         # One byline per author and article (byline_unique_author), so the join repeats no article.
         return queryset.filter(bylines__author_id=value)

@@ -24,6 +24,8 @@ from newsroom.sanitize import sanitize_html
 
 # Link previews (Facebook, LinkedIn, messaging apps) ask for an image about 1200 pixels wide.
 SHARE_IMAGE_WIDTH = 1200
+# Editors hold it (newsroom/roles.py); writers do not, which is what keeps them to their own articles.
+PUBLISH_PERMISSION = "articles.publish_article"
 
 
 class Section(models.Model):
@@ -93,6 +95,17 @@ class ArticleQuerySet(models.QuerySet):
         created = Article.objects.filter(created_by=user).order_by().values("pk")
         on_byline = Byline.objects.filter(author__user=user).order_by().values("article_id")
         return self.filter(pk__in=created.union(on_byline))
+
+    def for_staff(self, user: AbstractBaseUser) -> "ArticleQuerySet":
+        """The articles a staff user may open in the admin and preview as readers will see them.
+
+        Editors, and staff who may only read articles (moderators open the story a comment answers), get
+        every article; a writer gets their own, so a colleague's draft is as absent from their preview
+        address as from their article list.
+        """
+        if user.has_perm(PUBLISH_PERMISSION) or not user.has_perm("articles.change_article"):
+            return self
+        return self.owned_by(user)
 
     def unpublished(self) -> "ArticleQuerySet":
         """Drafts and articles in review: work still in the writer's hands or waiting for an editor."""

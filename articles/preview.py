@@ -20,7 +20,7 @@ class PreviewLinkExpired(Exception):
 
 
 def may_preview(user: AbstractBaseUser | AnonymousUser) -> bool:
-    """Staff who may see articles in the admin may see any of them as readers will."""
+    """Staff who may see articles in the admin may preview them; which ones is Article.objects.for_staff()."""
     return bool(
         user.is_active
         and user.is_staff

@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from reversion.models import Revision
 
-from articles.models import Article, Byline, Correction, Section, StatusChange
+from articles.models import PUBLISH_PERMISSION, Article, Byline, Correction, Section, StatusChange
 from articles.revisions import saved_in, with_followed_rows
 from authors.models import Author
 
@@ -58,7 +58,6 @@ def keep_revisions(article_ids: Iterable[int], *, comment: str, user: AbstractBa
 
 
 Status = Article.Status
-PUBLISH_PERMISSION = "articles.publish_article"
 
 # Where an article may go from each status. Any step to or from published also needs PUBLISH_PERMISSION.
 TRANSITIONS: dict[str, frozenset[str]] = {

@@ -100,7 +100,7 @@ def article_preview(request: HttpRequest, pk: int) -> HttpResponse:
     """
     if not may_preview(request.user):
         raise Http404("No article here.")
-    return _render_preview(request, pk)
+    return _render_preview(request, pk, Article.objects.for_staff(request.user))
 
 
 def shared_preview(request: HttpRequest, token: str) -> HttpResponse:
@@ -111,16 +111,16 @@ def shared_preview(request: HttpRequest, token: str) -> HttpResponse:
         return render(request, "articles/preview_link_expired.html", status=404)
     if article_id is None:
         raise Http404("No article here.")
-    response = _render_preview(request, article_id)
+    response = _render_preview(request, article_id, Article.objects.all())
     # The link is the key: keep it out of the Referer header of every link followed from the story.
     response["Referrer-Policy"] = "no-referrer"
     return response
 
 
-def _render_preview(request: HttpRequest, pk: int) -> HttpResponse:
-    # The one place a reader page starts from all articles rather than Article.objects.published():
-    # the callers above have decided this request may see unpublished ones.
-    article = get_object_or_404(Article.objects.for_detail(), pk=pk)
+def _render_preview(request: HttpRequest, pk: int, articles: QuerySet[Article]) -> HttpResponse:
+    # The one place a reader page starts from more than Article.objects.published(): the callers above
+    # have decided which unpublished articles this request may see.
+    article = get_object_or_404(articles.for_detail(), pk=pk)
     response = render_article(request, article, None, preview=True)
     patch_cache_control(response, private=True, no_store=True)
     response["X-Robots-Tag"] = "noindex"

@@ -153,7 +153,7 @@ def test_writer_is_offered_no_publishing_or_deleting_and_forcing_them_does_nothi
     offered = [name for name, _label in listing.context["action_form"].fields["action"].choices if name]
 
     assert offered == ["submit"]
-    for name in ("publish", "unpublish", "delete_selected"):
+    for name in ("publish", "unpublish", "withdraw", "delete_selected"):
         response = action(writer_client, name, draft, published)
         assert "No action selected." in messages_of(response)
     draft.refresh_from_db()
@@ -212,6 +212,13 @@ def test_editor_opens_and_changes_any_article_and_manages_sections_tags_and_auth
     assert response.status_code == 302, form_errors(response)
     article.refresh_from_db()
     assert article.headline == "Corrected headline"
+
+
+def test_editor_is_offered_every_step_of_the_workflow_on_the_list(desk_editor_client):
+    ArticleFactory()
+    listing = desk_editor_client.get(CHANGELIST)
+    offered = {name for name, _label in listing.context["action_form"].fields["action"].choices if name}
+    assert offered == {"publish", "unpublish", "withdraw", "submit", "delete_selected"}
 
 
 def test_editor_publishes_from_the_form_and_the_history_shows_who_and_when(desk_editor_client, writer):

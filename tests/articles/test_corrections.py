@@ -46,6 +46,19 @@ def test_editor_appends_a_correction_and_readers_see_it_at_the_foot_with_the_upd
     assert f'updated <time datetime="{timezone.localtime(note.created_at).isoformat()}' in html
 
 
+def test_an_editor_in_the_editor_role_appends_a_note_and_then_sees_it_read_only(desk_editor_client, desk_editor, story):
+    """The Editor role, not only a superuser: the note's own model needs its own permissions."""
+    response = add_note(desk_editor_client, story, Correction.Kind.UPDATE, "The count has now finished.")
+
+    assert response.status_code == 302
+    note = Correction.objects.get(article=story)
+    assert (note.kind, note.text, note.created_by) == ("update", "The count has now finished.", desk_editor)
+    html = desk_editor_client.get(change_url(story)).content.decode()
+    assert "The count has now finished." in html
+    assert 'name="corrections-0-text"' not in html  # saved notes are shown, never edited
+    assert 'name="corrections-TOTAL_FORMS"' in html  # and another can be added
+
+
 def test_notes_show_oldest_first(client, story):
     now = timezone.now()
     CorrectionFactory(article=story, text="Second note.", created_at=now - timedelta(minutes=5))

@@ -84,6 +84,19 @@ def test_staff_with_only_the_view_permission_may_preview(client, draft):
     assert client.get(preview_url(draft)).status_code == 200
 
 
+def test_a_writer_previews_their_own_draft_but_a_colleagues_is_a_404_like_no_article(client, writer):
+    own = ArticleFactory(created_by=writer, headline="My own draft")
+    colleagues = ArticleFactory(headline="A colleague's draft")
+    client.force_login(writer)
+    missing = client.get(reverse("articles:preview", args=[colleagues.pk + 1000]))
+
+    assert "My own draft" in client.get(preview_url(own)).content.decode()
+    response = client.get(preview_url(colleagues))
+
+    assert response.status_code == 404
+    assert response.content == missing.content
+
+
 def non_staff_with_the_permission():
     user = staff_with("change_article")
     user.is_staff = False
