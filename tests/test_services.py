@@ -7,9 +7,9 @@ import uuid
 import pytest
 import redis
 from django.core.cache import caches
+from django.core.cache.backends.redis import RedisCache
 from django.db import transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
-from django_redis.cache import RedisCache
 
 from articles.models import Article
 from tests.factories import ArticleFactory
@@ -42,7 +42,7 @@ def test_cache_is_redis_and_counts_on_the_server(redis_url: str) -> None:
     cache.set(key, 1, timeout=60)
     assert cache.incr(key) == 2
     assert cache.get(key) == 2
-    # The count is on the server, where a plain Redis client finds it (django-redis stores whole
+    # The count is on the server, where a plain Redis client finds it (Django's backend stores whole
     # numbers unpickled so that INCR works on them).
     assert redis.Redis.from_url(redis_url).get(cache.make_key(key)) == b"2"
     cache.delete(key)
