@@ -35,6 +35,15 @@ def _fast_password_hashing(settings) -> None:
 
 
 @pytest.fixture
+def few_renditions(settings) -> None:
+    """One width, JPEG only, for tests that store an image but assert nothing about its renditions:
+    encoding every width in WebP and JPEG is most of what an image costs a test."""
+    settings.IMAGE_WIDTHS = [480]
+    settings.IMAGE_PHOTO_WIDTHS = [128]
+    settings.IMAGE_FORMATS = ["jpeg"]
+
+
+@pytest.fixture
 def admin_user(db):
     return UserFactory(username="editor", is_staff=True, is_superuser=True)
 
