@@ -27,6 +27,22 @@ def _test_storage(settings, tmp_path):
     }
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings) -> None:
+    """Django's default hasher spends a few hundred milliseconds on every user a factory makes, most
+    of the suite's time. No test is about hashing strength; logins still check a real password hash."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def few_renditions(settings) -> None:
+    """One width, JPEG only, for tests that store an image but assert nothing about its renditions:
+    encoding every width in WebP and JPEG is most of what an image costs a test."""
+    settings.IMAGE_WIDTHS = [480]
+    settings.IMAGE_PHOTO_WIDTHS = [128]
+    settings.IMAGE_FORMATS = ["jpeg"]
+
+
 @pytest.fixture
 def admin_user(db):
     return UserFactory(username="editor", is_staff=True, is_superuser=True)

@@ -25,7 +25,7 @@ from tests.factories import (
     SectionFactory,
     UserFactory,
 )
-from tests.images import image_upload
+from tests.images.files import image_upload
 
 # The live server is another thread, so the data must be committed for it to see: no
 # transaction around each test.

@@ -16,7 +16,7 @@ from articles.rich_text import BODY_EXTENSIONS
 from comments.models import Comment
 from newsroom.sanitize import ALLOWED_TAGS
 from tests.factories import ArticleFactory, AuthorFactory, CommentFactory, SectionFactory
-from tests.images import image_upload, stored_names
+from tests.images.files import image_upload, stored_names
 
 pytestmark = pytest.mark.django_db
 

@@ -14,7 +14,7 @@ from articles.models import Article, Byline, Section, TaggedArticle
 from authors.models import Author
 from images.renditions import rendition_files
 from tests.factories import UserFactory
-from tests.images import open_stored, stored_names
+from tests.images.files import open_stored, stored_names
 
 pytestmark = pytest.mark.django_db
 
@@ -71,6 +71,7 @@ def test_load_demo_twice_gives_one_published_world_article_with_tags_and_image()
     assert "Unchanged demo article" in output
 
 
+@pytest.mark.usefixtures("few_renditions")
 def test_load_demo_after_an_editor_moved_the_demo_article_updates_it_at_its_new_address():
     run("load_demo")
     article = Article.objects.get()
@@ -84,6 +85,7 @@ def test_load_demo_after_an_editor_moved_the_demo_article_updates_it_at_its_new_
     assert Byline.objects.count() == 1
 
 
+@pytest.mark.usefixtures("few_renditions")
 def test_load_demo_creates_sections_in_navigation_order_world_first():
     run("load_demo")
 
@@ -92,6 +94,7 @@ def test_load_demo_creates_sections_in_navigation_order_world_first():
     assert all(section.description for section in sections)
 
 
+@pytest.mark.usefixtures("few_renditions")
 def test_load_demo_keeps_sections_editors_changed():
     Section.objects.create(name="World", slug="world", description="Our own words.", position=9)
 

@@ -8,7 +8,7 @@ from articles.demo import DEMO_ARTICLE_PATH
 from articles.importer import parse_article
 from articles.models import Article
 from tests.factories import ArticleFactory, AuthorFactory
-from tests.images import image_upload
+from tests.images.files import image_upload
 
 pytestmark = pytest.mark.django_db
 

@@ -16,7 +16,7 @@ from articles.models import Article, Byline, TaggedArticle
 from articles.revisions import saved_in, versions_of
 from tests.articles.admin_forms import change_form_data, change_url, with_new_note
 from tests.factories import ArticleFactory, AuthorFactory, SectionFactory, UserFactory
-from tests.images import image_upload
+from tests.images.files import image_upload
 
 pytestmark = pytest.mark.django_db
 

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from articles.models import Article
 from tests.factories import ArticleFactory, AuthorFactory, CommentFactory, CorrectionFactory, SectionFactory
-from tests.images import image_upload
+from tests.images.files import image_upload
 
 pytestmark = pytest.mark.django_db
 

@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from authors.models import Author
 from tests.factories import ArticleFactory, AuthorFactory, UserFactory
-from tests.images import image_upload
+from tests.images.files import image_upload
 
 pytestmark = pytest.mark.django_db
 

@@ -2,7 +2,7 @@ import pytest
 
 from articles.models import Article
 from tests.factories import ArticleFactory, AuthorFactory
-from tests.images import image_upload
+from tests.images.files import image_upload
 
 pytestmark = pytest.mark.django_db
 

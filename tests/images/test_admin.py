@@ -6,7 +6,7 @@ from articles.models import Article
 from tests.articles.admin_forms import change_form_data, change_url
 from tests.articles.test_admin import ADD, article_form, bylines
 from tests.factories import ArticleFactory, AuthorFactory
-from tests.images import image_upload, stored_names
+from tests.images.files import image_upload, stored_names
 
 pytestmark = pytest.mark.django_db
 

@@ -13,7 +13,7 @@ from articles.models import Article
 from authors.models import Author
 from images.renditions import rendition_files
 from tests.factories import ArticleFactory, AuthorFactory
-from tests.images import image_upload, open_stored, photo_with_secrets, stored_bytes, stored_names
+from tests.images.files import image_upload, open_stored, photo_with_secrets, stored_bytes, stored_names
 
 pytestmark = pytest.mark.django_db
 

@@ -9,7 +9,7 @@ from PIL import features
 
 from articles.models import Article
 from tests.factories import ArticleFactory, AuthorFactory, CommentFactory, SectionFactory
-from tests.images import image_upload
+from tests.images.files import image_upload
 
 pytestmark = pytest.mark.django_db
 

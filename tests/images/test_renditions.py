@@ -12,7 +12,7 @@ from PIL import Image
 from articles.models import Article
 from images.renditions import rendition_files
 from tests.factories import ArticleFactory, AuthorFactory
-from tests.images import RED, image_bytes, image_upload, open_stored, stored_names, upload
+from tests.images.files import RED, image_bytes, image_upload, open_stored, stored_names, upload
 
 pytestmark = pytest.mark.django_db
 

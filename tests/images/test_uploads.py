@@ -20,7 +20,7 @@ from images.renditions import rendition_files
 from images.uploads import ImageRefused, accept_image
 from tests.articles.test_admin import ADD, article_form, bylines
 from tests.factories import AuthorFactory
-from tests.images import (
+from tests.images.files import (
     CAMERA_MODEL,
     RED,
     animated_gif,
