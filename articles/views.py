@@ -10,10 +10,7 @@ from taggit.models import Tag
 
 from articles.models import Article, Section
 from articles.preview import PreviewLinkExpired, article_id_from_link, may_preview
-from comments.cookies import remembered_author
-from comments.forms import CommentForm
-from comments.spam import issue_form_token
-from comments.threads import comment_page
+from comments.conversation import conversation_context
 
 
 def paginate(request: HttpRequest, queryset: QuerySet) -> Page:
@@ -49,47 +46,14 @@ def article_not_here(request: HttpRequest, slug: str) -> HttpResponse:
     raise Http404("No published article at this address.")
 
 
-def render_article(
-    request: HttpRequest,
-    article: Article,
-    form: CommentForm | None = None,
-    *,
-    status: int = 200,
-    fresh_token: bool = False,
-    refused_body: str = "",
-    preview: bool = False,
-) -> HttpResponse:
-    """The article page with one page of its comments and the comment form.
+def render_article(request: HttpRequest, article: Article, *, preview: bool = False) -> HttpResponse:
+    """The article page: the story, then the conversation that `comments/` supplies.
 
-    The comment view renders it again with the bound form to show errors (`fresh_token` when the
-    form's token was the problem), or with the text of a comment refused because comments closed.
-    `article` must come from for_detail(), which brings the comment counts. A preview shows the story with
-    a banner and without the comment form.
+    `article` must come from for_detail(). A preview shows the story with a banner and without the
+    comment form.
     """
-    page = comment_page(article, request.GET.get("comments_page"))
-    if form is None and not preview:
-        remembered = remembered_author(request)
-        form = CommentForm(article=article, initial={**remembered, "remember": bool(remembered)})
-    # The reply being written: the one the reader chose ("Reply" link), or the one the form was sent
-    # for. Only a comment shown on this page can be answered from it, so this costs no query.
-    reply_to = form.parent_comment if form is not None and form.is_bound else None
-    if reply_to is None and form is not None:
-        raw = form.data.get("parent") if form.is_bound else request.GET.get("reply_to")
-        node = page.node_for(raw)
-        reply_to = node.comment if node else None
-    token = (
-        form.data.get("token", "") if form is not None and form.is_bound and form.form_token and not fresh_token else ""
-    )
-    context = {
-        "article": article,
-        "comment_page": page,
-        "form": form,
-        "form_token": token or issue_form_token(),
-        "reply_to": reply_to,
-        "refused_body": refused_body[: CommentForm.base_fields["body"].max_length or 0],
-        "preview": preview,
-    }
-    return render(request, "articles/article_detail.html", context, status=status)
+    context = {"article": article, "preview": preview, **conversation_context(request, article, preview=preview)}
+    return render(request, "articles/article_detail.html", context)
 
 
 def article_preview(request: HttpRequest, pk: int) -> HttpResponse:
@@ -121,7 +85,7 @@ def _render_preview(request: HttpRequest, pk: int, articles: QuerySet[Article]) 
     # The one place a reader page starts from more than Article.objects.published(): the callers above
     # have decided which unpublished articles this request may see.
     article = get_object_or_404(articles.for_detail(), pk=pk)
-    response = render_article(request, article, None, preview=True)
+    response = render_article(request, article, preview=True)
     patch_cache_control(response, private=True, no_store=True)
     response["X-Robots-Tag"] = "noindex"
     return response

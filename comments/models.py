@@ -10,8 +10,8 @@ from django.db import models
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
-from django.utils.http import urlencode
 
+from comments.pages import page_query
 from newsroom.sanitize import render_comment_text
 
 
@@ -137,9 +137,9 @@ class Comment(models.Model):
             .filter(Q(created_at__lt=root_created) | Q(created_at=root_created, pk__lt=root_id))
             .count()
         )
-        page = before // settings.COMMENTS_THREADS_PER_PAGE + 1
-        query = f"?{urlencode({'comments_page': page})}" if page > 1 else ""
-        return f"{reverse('articles:detail', kwargs={'slug': self.article.slug})}{query}#comment-{self.pk}"
+        url = reverse("articles:detail", kwargs={"slug": self.article.slug})
+        query = page_query(before // settings.COMMENTS_THREADS_PER_PAGE + 1).urlencode()
+        return f"{url}?{query}#comment-{self.pk}" if query else f"{url}#comment-{self.pk}"
 
 
 class ModerationSettings(models.Model):

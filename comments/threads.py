@@ -6,12 +6,15 @@ across pages and a reply is always shown under the comment it answers.
 
 import math
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from django.conf import settings
 from django.db.models import Q
+from django.http import QueryDict
 
 from articles.models import Article
 from comments.models import Comment
+from comments.pages import page_query
 
 
 @dataclass
@@ -28,11 +31,9 @@ class Node:
     # How many lists of replies end right after this comment: the page is drawn from a flat list
     # (`CommentPage.flat`), which a template loops over far faster than it recurses through includes.
     closes: range = range(0)
-    # Links, made once in Python: a template renders a ready string far faster than it builds one
-    # from several lookups, which adds up over a hundred comments.
+    # The id in the page, made once in Python: a template renders a ready string far faster than it
+    # builds one from several lookups, which adds up over a hundred comments.
     anchor: str = ""
-    permalink: str = ""
-    reply_url: str = ""
 
 
 @dataclass
@@ -58,6 +59,21 @@ class CommentPage:
         if not (text.isascii() and text.isdigit() and len(text) <= 18):
             return None
         return self.nodes.get(int(text))
+
+    # Each page's part of a link, for `{% querystring %}`. Links start from these, never from the
+    # request's own query string, so a link drops whatever else the reader's address carried (a
+    # reply_to, a campaign tag) and reads the same on the comment form's address as on the article's.
+    @cached_property
+    def query(self) -> QueryDict:
+        return page_query(self.number)
+
+    @property
+    def previous_query(self) -> QueryDict:
+        return page_query(self.number - 1)
+
+    @property
+    def next_query(self) -> QueryDict:
+        return page_query(self.number + 1)
 
     @property
     def has_previous(self) -> bool:
@@ -100,12 +116,8 @@ def comment_page(article: Article, raw_number: object) -> CommentPage:
     comments = Comment.objects.approved().filter(Q(pk__in=thread_ids) | Q(root__in=thread_ids))
     nodes = build_threads(list(comments))
     threads = [node for node in nodes.values() if node.comment.parent_id is None]
-    page_url = article.get_absolute_url() + (f"?comments_page={number}" if number > 1 else "")
-    reply_base = article.get_absolute_url() + (f"?comments_page={number}&reply_to=" if number > 1 else "?reply_to=")
     for pk, node in nodes.items():
         node.anchor = f"comment-{pk}"
-        node.permalink = f"{page_url}#comment-{pk}"
-        node.reply_url = f"{reply_base}{pk}#comment-form"
     return CommentPage(number=number, num_pages=num_pages, threads=threads, nodes=nodes)
 
 

@@ -6,7 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
 from articles.models import Article
-from articles.views import render_article
+from comments.conversation import conversation_context
 from comments.cookies import remember_author
 from comments.forms import CommentForm
 from comments.models import Comment
@@ -41,10 +41,10 @@ def post_comment_view(request: HttpRequest, slug: str) -> HttpResponse:
     if not article.is_open_for_comments:
         # Only the error paths render the page, so only they pay for the byline, tags and comments.
         refused = request.POST.get("body", "").replace("\x00", "")
-        return render_article(request, _for_page(article), status=403, refused_body=refused)
+        return _article_page(request, article, status=403, refused_body=refused)
     form = CommentForm(request.POST, article=article)
     if not form.is_valid():
-        return render_article(request, _for_page(article), form)
+        return _article_page(request, article, form)
     data = form.cleaned_data
     wait = hit("comment-email", data["email"], Limit(settings.COMMENTS_RATE_PER_EMAIL, settings.COMMENTS_RATE_WINDOW))
     if wait:
@@ -65,7 +65,7 @@ def post_comment_view(request: HttpRequest, slug: str) -> HttpResponse:
         )
     except CommentRefused as refused:
         form.add_error(None, refused.message)
-        return render_article(request, _for_page(article), form, fresh_token=True)
+        return _article_page(request, article, form, fresh_token=True)
 
     comment = posted.comment
     comment.article = article
@@ -80,8 +80,21 @@ def post_comment_view(request: HttpRequest, slug: str) -> HttpResponse:
     return response
 
 
-def _for_page(article: Article) -> Article:
-    return Article.objects.for_detail().get(pk=article.pk)
+def _article_page(
+    request: HttpRequest,
+    article: Article,
+    form: CommentForm | None = None,
+    *,
+    status: int = 200,
+    fresh_token: bool = False,
+    refused_body: str = "",
+) -> HttpResponse:
+    """The article page again, answering a comment that was not posted: with the form's errors, or with
+    the text of a comment refused because comments closed."""
+    # Read again with everything the page shows; the post itself only needed the published story.
+    article = Article.objects.for_detail().get(pk=article.pk)
+    conversation = conversation_context(request, article, form, fresh_token=fresh_token, refused_body=refused_body)
+    return render(request, "articles/article_detail.html", {"article": article, **conversation}, status=status)
 
 
 def rate_limited(request: HttpRequest, wait: int) -> HttpResponse:
