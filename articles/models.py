@@ -24,7 +24,7 @@ from newsroom.sanitize import sanitize_html
 
 # Link previews (Facebook, LinkedIn, messaging apps) ask for an image about 1200 pixels wide.
 SHARE_IMAGE_WIDTH = 1200
-# Editors hold it (newsroom/roles.py); writers do not, which is what keeps them to their own articles.
+# Editors hold it (roles/groups.py); writers do not, which is what keeps them to their own articles.
 PUBLISH_PERMISSION = "articles.publish_article"
 
 

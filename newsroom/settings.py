@@ -73,6 +73,8 @@ INSTALLED_APPS = [
     "authors",
     "articles",
     "comments",
+    # Staff roles: after the apps whose permissions they hold, as its migrations are.
+    "roles",
 ]
 
 MIDDLEWARE = [

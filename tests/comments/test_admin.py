@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from comments.models import Comment, ModerationSettings
-from newsroom.roles import ROLES
+from roles.groups import ROLES
 from tests.comments.posting import form_data
 from tests.factories import ArticleFactory, CommentFactory, ModeratorFactory, UserFactory
 
