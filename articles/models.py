@@ -6,7 +6,6 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator
 from django.db import models, transaction
 from django.db.models import Prefetch
 from django.urls import reverse
@@ -24,7 +23,7 @@ from newsroom.sanitize import sanitize_html
 
 # Link previews (Facebook, LinkedIn, messaging apps) ask for an image about 1200 pixels wide.
 SHARE_IMAGE_WIDTH = 1200
-# Editors hold it (newsroom/roles.py); writers do not, which is what keeps them to their own articles.
+# Editors hold it (roles/groups.py); writers do not, which is what keeps them to their own articles.
 PUBLISH_PERMISSION = "articles.publish_article"
 
 
@@ -147,30 +146,14 @@ class Article(models.Model):
     hero_image = PictureField(
         upload_to="articles/%Y/%m/",
         blank=True,
-        width_field="hero_width",
-        height_field="hero_height",
         spec=HERO_IMAGE,
-        renditions_field="hero_renditions",
-        focus_fields=("hero_focus_x", "hero_focus_y"),
+        # Adds hero_width, hero_height, hero_renditions, hero_focus_x and hero_focus_y (images/fields.py).
+        columns="hero",
+        focus_help=(
+            "Where the subject is, in % of the width from the left edge (0 to 100). Empty: the middle.",
+            "In % of the height from the top edge. Empty: the middle. Story cards crop to 16:9 around it.",
+        ),
         help_text="Location, camera details and all other metadata are removed before it is stored.",
-    )
-    hero_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
-    hero_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
-    # Written by the save (images.services), read by every page that shows the image: see images/renditions.py.
-    hero_renditions = models.JSONField(default=dict, blank=True, editable=False)
-    hero_focus_x = models.PositiveSmallIntegerField(
-        "focal point across",
-        null=True,
-        blank=True,
-        validators=[MaxValueValidator(100)],
-        help_text="Where the subject is, in % of the width from the left edge (0 to 100). Empty: the middle.",
-    )
-    hero_focus_y = models.PositiveSmallIntegerField(
-        "focal point down",
-        null=True,
-        blank=True,
-        validators=[MaxValueValidator(100)],
-        help_text="In % of the height from the top edge. Empty: the middle. Story cards crop to 16:9 around it.",
     )
     hero_alt = models.CharField(
         "alt text", max_length=300, blank=True, help_text="What the image shows, for readers who cannot see it."

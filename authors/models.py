@@ -1,7 +1,6 @@
 """The people on a byline."""
 
 from django.conf import settings
-from django.core.validators import MaxValueValidator
 from django.db import models
 from django.urls import reverse
 
@@ -19,30 +18,14 @@ class Author(models.Model):
     photo = PictureField(
         upload_to="authors/%Y/",
         blank=True,
-        width_field="photo_width",
-        height_field="photo_height",
         spec=AUTHOR_PHOTO,
-        renditions_field="photo_renditions",
-        focus_fields=("photo_focus_x", "photo_focus_y"),
+        # Adds photo_width, photo_height, photo_renditions, photo_focus_x and photo_focus_y (images/fields.py).
+        columns="photo",
+        focus_help=(
+            "Where the face is, in % of the width from the left edge (0 to 100). Empty: the middle.",
+            "In % of the height from the top edge. Empty: the middle. The photo is cropped square around it.",
+        ),
         help_text="Location, camera details and all other metadata are removed before it is stored.",
-    )
-    photo_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
-    photo_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
-    # Written by the save (images.services), read by every page that shows the photo.
-    photo_renditions = models.JSONField(default=dict, blank=True, editable=False)
-    photo_focus_x = models.PositiveSmallIntegerField(
-        "focal point across",
-        null=True,
-        blank=True,
-        validators=[MaxValueValidator(100)],
-        help_text="Where the face is, in % of the width from the left edge (0 to 100). Empty: the middle.",
-    )
-    photo_focus_y = models.PositiveSmallIntegerField(
-        "focal point down",
-        null=True,
-        blank=True,
-        validators=[MaxValueValidator(100)],
-        help_text="In % of the height from the top edge. Empty: the middle. The photo is cropped square around it.",
     )
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,

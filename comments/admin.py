@@ -2,6 +2,7 @@
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.core.exceptions import PermissionDenied
 from django.db.models import Case, OrderBy, QuerySet, Value, When
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -14,6 +15,7 @@ from django.utils.translation import ngettext
 from articles.models import Article
 from comments.models import Comment, ModerationSettings, fingerprint
 from comments.services import mark_spam_and_block, moderate_comments
+from newsroom.ids import row_id
 
 # About one line of the changelist: enough to spot spam without opening the comment.
 EXCERPT_LENGTH = 80
@@ -31,16 +33,21 @@ class ArticleFilter(admin.SimpleListFilter):
 
     def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple[str, str]]:
         waiting = Article.objects.filter(comments__status=Comment.Status.PENDING)
-        chosen = self.value()
-        if chosen and chosen.isdigit():
+        chosen = row_id(self.value())
+        if chosen is not None:
             waiting = waiting | Article.objects.filter(pk=chosen)
         rows = waiting.distinct().order_by("-published_at", "-pk").values_list("pk", "headline")
         return [(str(pk), headline) for pk, headline in rows]
 
     def queryset(self, request: HttpRequest, queryset: QuerySet[Comment]) -> QuerySet[Comment]:
-        if self.value():
-            return queryset.filter(article_id=self.value())
-        return queryset
+        value = self.value()
+        if not value:
+            return queryset
+        # Django's changelist turns only this error into "start again"; anything else would be a server error.
+        article_id = row_id(value)
+        if article_id is None:
+            raise IncorrectLookupParameters(f"No article has the id {value!r}.")
+        return queryset.filter(article_id=article_id)
 
 
 class CommentAdminForm(forms.ModelForm):

@@ -9,6 +9,7 @@ from articles.models import Article
 from comments.models import Comment
 from comments.services import STALE_FORM_MESSAGE
 from comments.spam import FormToken, read_form_token
+from newsroom.ids import row_id
 
 NAME_MAX = Comment._meta.get_field("name").max_length
 EMAIL_MAX = Comment._meta.get_field("email").max_length
@@ -100,9 +101,10 @@ class CommentForm(forms.ModelForm):
         raw = self.cleaned_data["parent"].strip()
         if not raw:
             return None
-        if not raw.isascii() or not raw.isdigit() or len(raw) > 18:
+        pk = row_id(raw)
+        if pk is None:
             raise ValidationError(REPLY_MESSAGE)
-        parent = Comment.objects.visible().filter(article=self.article, pk=int(raw)).first()
+        parent = Comment.objects.visible().filter(article=self.article, pk=pk).first()
         if parent is None:
             raise ValidationError(REPLY_MESSAGE)
         self.parent_comment = parent

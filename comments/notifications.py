@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils.text import Truncator
 
 from comments.models import Comment
-from newsroom.roles import MODERATOR
+from roles.groups import MODERATOR
 
 UNSUBSCRIBE_SALT = "comments.unsubscribe"
 # Enough of the comment to judge it from the inbox without opening the admin.

@@ -15,6 +15,7 @@ from django.http import QueryDict
 from articles.models import Article
 from comments.models import Comment
 from comments.pages import page_query
+from newsroom.ids import row_id
 
 
 @dataclass
@@ -53,12 +54,8 @@ class CommentPage:
 
     def node_for(self, raw: object) -> Node | None:
         """The comment on this page that `raw` (a reply_to or parent value a reader sent) names, if any."""
-        text = str(raw or "")
-        # Ids are at most 18 digits (bigint); a longer string is no comment, and int() of one over
-        # 4,300 digits raises rather than answering.
-        if not (text.isascii() and text.isdigit() and len(text) <= 18):
-            return None
-        return self.nodes.get(int(text))
+        pk = row_id(str(raw or ""))
+        return None if pk is None else self.nodes.get(pk)
 
     # Each page's part of a link, for `{% querystring %}`. Links start from these, never from the
     # request's own query string, so a link drops whatever else the reader's address carried (a

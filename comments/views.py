@@ -11,8 +11,9 @@ from comments.cookies import remember_author
 from comments.forms import CommentForm
 from comments.models import Comment
 from comments.notifications import read_unsubscribe_token
+from comments.ratelimit import Limit, hit
 from comments.services import CommentRefused, post_comment, unsubscribe_replies
-from newsroom.ratelimit import Limit, client_ip, hit
+from newsroom.client_ip import client_ip
 
 # Messages about the reader's own comment carry this tag: the comment section shows them, next to
 # the comments, instead of the top of the page the reader has scrolled away from.

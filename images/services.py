@@ -12,13 +12,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import partial
-from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile, File
 from django.core.files.storage import Storage
 from django.db import models, transaction
 
+from images.fields import PictureField
 from images.renditions import delete_files, make_renditions, rendition_files, rendition_folder, spec_key
 from images.uploads import (
     ImageRefused,
@@ -30,9 +30,6 @@ from images.uploads import (
     decode,
     is_clean,
 )
-
-if TYPE_CHECKING:
-    from images.fields import PictureField
 
 logger = logging.getLogger(__name__)
 
@@ -77,7 +74,7 @@ def pictures_kept_current(
             transaction.on_commit(partial(delete_files, change.storage, change.replaced))
 
 
-def focus_of(instance: models.Model, picture_field: "PictureField") -> tuple[float, float]:
+def focus_of(instance: models.Model, picture_field: PictureField) -> tuple[float, float]:
     """The focal point as fractions of width and height; the centre when the model keeps none."""
     if not picture_field.focus_fields:
         return (0.5, 0.5)
@@ -85,7 +82,7 @@ def focus_of(instance: models.Model, picture_field: "PictureField") -> tuple[flo
     return tuple(min(max(50 if value is None else value, 0), 100) / 100 for value in (x, y))
 
 
-def _accept(content: File, picture_field: "PictureField") -> NormalizedImage:
+def _accept(content: File, picture_field: PictureField) -> NormalizedImage:
     """The clean copy of a file assigned in code rather than through a form, which checked it already."""
     spec = picture_field.spec
     try:
@@ -97,7 +94,7 @@ def _accept(content: File, picture_field: "PictureField") -> NormalizedImage:
 
 
 def bring_up_to_date(
-    instance: models.Model, picture_field: "PictureField", change: Change, *, force: bool = False
+    instance: models.Model, picture_field: PictureField, change: Change, *, force: bool = False
 ) -> None:
     """Store a pending upload's clean copy and make renditions if they are stale (or `force`).
 
@@ -194,7 +191,8 @@ def refresh_picture(model: type[models.Model], pk: object, field_name: str, *, f
 
 
 def delete_files_with_row(sender: type[models.Model], instance: models.Model, field_name: str, **kwargs) -> None:
-    """post_delete: once the deletion is committed, delete the row's image and its renditions."""
+    """post_delete (connected in images/apps.py): once the deletion is committed, delete the row's image
+    and its renditions."""
     picture_field = instance._meta.get_field(field_name)
     file = getattr(instance, picture_field.attname)
     renditions = getattr(instance, picture_field.renditions_field) or {}

@@ -69,10 +69,14 @@ INSTALLED_APPS = [
     "csp",
     # Only for its static files: the article body's rich-text editor (articles/rich_text.py).
     "django_prose_editor",
+    # Site-wide code with no models: ensure_admin lives in newsroom/management/commands/.
+    "newsroom.apps.NewsroomConfig",
     "images",
     "authors",
     "articles",
     "comments",
+    # Staff roles: after the apps whose permissions they hold, as its migrations are.
+    "roles",
 ]
 
 MIDDLEWARE = [

@@ -11,7 +11,7 @@ from django.utils import timezone
 from articles.models import Article, Byline, Correction, Section
 from authors.models import Author
 from comments.models import Comment
-from newsroom.roles import apply_roles
+from roles.groups import apply_roles
 
 PASSWORD = "correct horse battery staple"
 
@@ -32,7 +32,7 @@ class UserFactory(factory.django.DjangoModelFactory):
         if create and extracted:
             groups = list(Group.objects.filter(name__in=extracted))
             if len(groups) != len(extracted):
-                raise LookupError(f"No group for some of {extracted}: newsroom/roles.py's migration makes them.")
+                raise LookupError(f"No group for some of {extracted}: the roles app's migration makes them.")
             self.groups.add(*groups)
 
 

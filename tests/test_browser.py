@@ -15,7 +15,7 @@ from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, e
 
 from articles.models import Article, StatusChange
 from comments.models import Comment
-from newsroom.roles import apply_roles
+from roles.groups import apply_roles
 from tests.factories import (
     PASSWORD,
     ArticleFactory,

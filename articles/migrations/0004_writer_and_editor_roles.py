@@ -1,9 +1,6 @@
-"""The Writer and Editor groups, with exactly the permissions newsroom/roles.py lists."""
+"""Once made the Writer and Editor groups; roles/migrations/0001 now applies every role."""
 
 from django.db import migrations
-
-from newsroom.roles import sync_roles
-
 
 class Migration(migrations.Migration):
 
@@ -17,6 +14,7 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        # Going back leaves the groups in place: people may have been added to them since.
-        migrations.RunPython(sync_roles, migrations.RunPython.noop),
+        # A no-op, kept so migration history stays the same: roles/0001 now applies the roles, after every
+        # migration whose permissions they name.
+        migrations.RunPython(migrations.RunPython.noop, migrations.RunPython.noop),
     ]

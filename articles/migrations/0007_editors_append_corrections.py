@@ -1,9 +1,6 @@
-"""The Editor group gains the correction-note permissions that newsroom/roles.py now lists."""
+"""Once gave the Editor group the correction-note permissions; roles/migrations/0001 now applies every role."""
 
 from django.db import migrations
-
-from newsroom.roles import sync_roles
-
 
 class Migration(migrations.Migration):
 
@@ -13,6 +10,6 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        # Going back leaves the groups as they are, as 0004 does.
-        migrations.RunPython(sync_roles, migrations.RunPython.noop),
+        # A no-op, kept so migration history stays the same: roles/0001 now applies the roles.
+        migrations.RunPython(migrations.RunPython.noop, migrations.RunPython.noop),
     ]

@@ -1,7 +1,5 @@
 from django.db import migrations
 
-from newsroom.roles import sync_roles
-
 
 def create_moderation_settings(apps, schema_editor):
     ModerationSettings = apps.get_model("comments", "ModerationSettings")
@@ -19,6 +17,6 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.RunPython(create_moderation_settings, migrations.RunPython.noop),
-        # The roles in newsroom/roles.py, the Moderator among them.
-        migrations.RunPython(sync_roles, migrations.RunPython.noop),
+        # Once applied the roles, the Moderator among them; a no-op now that roles/0001 applies them.
+        migrations.RunPython(migrations.RunPython.noop, migrations.RunPython.noop),
     ]

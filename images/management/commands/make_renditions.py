@@ -5,22 +5,10 @@ one interrupted run leaves every row either as it was or done. Images stored bef
 existed are also replaced by their clean copy (metadata removed), as a save in the admin would.
 """
 
-from django.apps import apps
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.db import models
 
-from images.fields import PictureField
+from images.fields import picture_fields
 from images.services import refresh_picture
-
-
-def picture_fields() -> list[tuple[type[models.Model], PictureField]]:
-    """Every model field that keeps renditions, in app order."""
-    return [
-        (model, field)
-        for model in apps.get_models()
-        for field in model._meta.get_fields()
-        if isinstance(field, PictureField) and field.renditions_field
-    ]
 
 
 class Command(BaseCommand):

@@ -1,7 +1,8 @@
 """The newsroom's roles: one auth Group each, holding exactly the permissions listed here.
 
-A data migration applies the list with `sync_roles`, so a fresh database gets the groups without anyone
-clicking through the admin, and a changed list reaches existing databases through a new migration. Giving
+A data migration of this app applies the list with `sync_roles`, so a fresh database gets the groups without
+anyone clicking through the admin, and a changed list reaches existing databases through a new migration in
+roles/migrations/ (depending on the migrations that add any model it names). Giving
 someone a role is adding their staff login to the group in the admin (Users → Groups).
 """
 
@@ -81,9 +82,8 @@ def apply_roles(apps: Apps, *, using: str = DEFAULT_DB_ALIAS) -> None:
 
     On a fresh database the permissions do not exist yet during a migration (Django creates them after
     `migrate` finishes), so they are created first, for every app the migration state has. A permission
-    whose model is not in that state yet is left for the next migration that calls this: each app with roles
-    calls it from a migration that depends on its own models, so the last of them to run sees every
-    permission. tests/test_roles.py checks the finished groups against ROLES.
+    whose model is not in that state yet is skipped, which is why roles/migrations/ depend on the newest
+    migrations of the apps the roles name. tests/roles/test_groups.py checks the finished groups against ROLES.
     """
     for app_config in apps.get_app_configs():
         # Historical app configs have no models module, which create_permissions takes to mean "no models".

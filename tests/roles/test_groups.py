@@ -2,7 +2,7 @@ import pytest
 from django.apps import apps
 from django.contrib.auth.models import Group, Permission
 
-from newsroom.roles import ROLES, apply_roles
+from roles.groups import ROLES, apply_roles
 
 pytestmark = pytest.mark.django_db
 

@@ -1,16 +1,12 @@
-"""The reader's address, and counting requests per key in the shared cache.
+"""The reader's address: what comment rate limits, blocklists and stored comments know a reader by.
 
-Counts live in Django's cache, so with REDIS_URL every app server adds to the same count; with the
-local-memory cache of development each process counts alone.
+Site-wide rather than in comments/, since the admin's login throttling counts by the same address and must
+not be fooled by a forged header any more than the comment form is.
 """
 
-import hashlib
 import ipaddress
-import time
-from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.cache import cache
 from django.http import HttpRequest
 
 
@@ -46,33 +42,3 @@ def _valid_ip(value: str) -> str | None:
         if address.ipv4_mapped:
             return str(address.ipv4_mapped)
     return str(address)
-
-
-@dataclass(frozen=True)
-class Limit:
-    """At most `count` hits per `seconds`, per key."""
-
-    count: int
-    seconds: int
-
-
-def hit(scope: str, key: str, limit: Limit) -> int:
-    """Count one hit for `key` and return how many seconds to wait if that was over the limit (else 0).
-
-    A fixed window: simple and one cache round trip or two, at the price of allowing up to twice the
-    count across a window boundary. The key is hashed, so no email address is written to the cache.
-    """
-    window = int(time.time() // limit.seconds)
-    digest = hashlib.sha256(key.encode()).hexdigest()[:32]
-    cache_key = f"ratelimit:{scope}:{digest}:{window}"
-    # add() then incr(): both atomic in Redis and in the local-memory cache, so concurrent requests
-    # each get their own number.
-    cache.add(cache_key, 0, timeout=limit.seconds)
-    try:
-        count = cache.incr(cache_key)
-    except ValueError:  # expired between add() and incr()
-        cache.set(cache_key, 1, timeout=limit.seconds)
-        count = 1
-    if count <= limit.count:
-        return 0
-    return max(1, int((window + 1) * limit.seconds - time.time()))
