@@ -64,7 +64,8 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
-    "taggit",
+    # django-taggit, with an address for every tag name; see articles/tags.py.
+    "articles.tags.TagsConfig",
     "reversion",
     "csp",
     # Only for its static files: the article body's rich-text editor (articles/rich_text.py).
