@@ -1,5 +1,5 @@
-"""django-taggit as this site uses it: every tag saved with a slug that the tag page's address accepts, whatever
-the name is written in."""
+"""django-taggit as this site uses it: called "Tags" in the admin, and every tag saved with a slug that the tag
+page's address accepts, whatever the name is written in."""
 
 import re
 
@@ -16,7 +16,10 @@ NAMELESS_SLUG = "tag"
 
 
 class TagsConfig(TaggitAppConfig):
-    """Only the slug rule changes: the app label stays "taggit", so its migrations are untouched."""
+    """Only the admin's name for the app and the slug rule change: the app label stays "taggit", so its
+    migrations and permissions are untouched."""
+
+    verbose_name = "Tags"
 
     def ready(self) -> None:
         pre_save.connect(give_tag_an_address, sender=self.get_model("Tag"), dispatch_uid="give_tag_an_address")

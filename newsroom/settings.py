@@ -64,7 +64,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
-    # django-taggit, with an address for every tag name; see articles/tags.py.
+    # django-taggit, labelled "Tags" and with an address for every tag name; see articles/tags.py.
     "articles.tags.TagsConfig",
     "reversion",
     "csp",
