@@ -25,6 +25,8 @@ class FaviconView(RedirectView):
 
 urlpatterns = [
     path("favicon.ico", FaviconView.as_view()),
+    # Before the admin's own URLs, whose catch-all would answer these addresses with a 404.
+    path("admin/password_reset/", include("newsroom.password_reset")),
     path("admin/", admin.site.urls),
     path("authors/", include("authors.urls")),
     path("comments/", include("comments.urls")),
