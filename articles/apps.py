@@ -1,7 +1,7 @@
 from django.apps import AppConfig
 from django.urls import register_converter
 
-from articles.converters import RowIdConverter
+from articles.converters import RowIdConverter, TagSlugConverter
 
 
 class ArticlesConfig(AppConfig):
@@ -15,3 +15,4 @@ class ArticlesConfig(AppConfig):
         register_models()
         # Before any URLconf is read: both the article URLs and the admin's history URLs use it.
         register_converter(RowIdConverter, "row_id")
+        register_converter(TagSlugConverter, "tag_slug")

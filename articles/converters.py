@@ -14,3 +14,17 @@ class RowIdConverter:
 
     def to_url(self, value: int) -> str:
         return str(value)
+
+
+class TagSlugConverter:
+    """Like Django's <slug:>, but for letters of any script: django-taggit keeps "côte-divoire" and "مالي" as
+    slugs (its SlugField allows Unicode), and an ASCII-only route made every page linking such a tag a
+    server error. Django decodes the request path before matching, so \\w sees letters, not %-escapes."""
+
+    regex = r"[-\w]+"
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value: str) -> str:
+        return value

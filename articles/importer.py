@@ -308,7 +308,8 @@ def clean_tag_names(names: Iterable[str]) -> list[str]:
     cleaned: dict[str, str] = {}
     for raw in names:
         name = _one_line(raw)
-        if not name or not slugify(name):
+        # Letters of any script count: a tag's address keeps them (articles/tags.py).
+        if not name or not slugify(name, allow_unicode=True):
             raise ImportRefused("a tag is empty or has no letters or digits")
         if len(name) > TAG_NAME_MAX:
             raise ImportRefused(f"the tag {_preview(name)!r} is longer than {TAG_NAME_MAX} characters")

@@ -10,5 +10,5 @@ urlpatterns = [
     path("articles/<row_id:pk>/preview/", views.article_preview, name="preview"),
     path("preview/<str:token>/", views.shared_preview, name="shared_preview"),
     path("sections/<slug:slug>/", views.section_detail, name="section"),
-    path("tags/<slug:slug>/", views.tag_detail, name="tag"),
+    path("tags/<tag_slug:slug>/", views.tag_detail, name="tag"),
 ]

@@ -64,7 +64,8 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
-    "taggit",
+    # django-taggit, labelled "Tags" and with an address for every tag name; see articles/tags.py.
+    "articles.tags.TagsConfig",
     "reversion",
     "csp",
     # Only for its static files: the article body's rich-text editor (articles/rich_text.py).
@@ -138,6 +139,9 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# The admin's login page is the site's only one; the password reset's last page links to it.
+LOGIN_URL = "admin:login"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

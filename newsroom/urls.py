@@ -1,6 +1,7 @@
 """The site's URLs: the admin, then each app's own routes."""
 
 from django.conf import settings
+from django.conf.urls.static import static as file_serving_patterns
 from django.contrib import admin
 from django.templatetags.static import static
 from django.urls import include, path
@@ -24,6 +25,8 @@ class FaviconView(RedirectView):
 
 urlpatterns = [
     path("favicon.ico", FaviconView.as_view()),
+    # Before the admin's own URLs, whose catch-all would answer these addresses with a 404.
+    path("admin/password_reset/", include("newsroom.password_reset")),
     path("admin/", admin.site.urls),
     path("authors/", include("authors.urls")),
     path("comments/", include("comments.urls")),
@@ -32,7 +35,6 @@ urlpatterns = [
 
 if settings.DEBUG:
     # Only the development server serves uploads; production puts media behind the web
-    # server or object storage.
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+    # server or object storage. django.conf.urls.static.static is imported under another name: a second
+    # `static` here once replaced the favicon view's URL helper, and /favicon.ico failed with DEBUG on.
+    urlpatterns += file_serving_patterns(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

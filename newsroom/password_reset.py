@@ -1,0 +1,53 @@
+"""Staff reset a forgotten password by email, from the admin's login page.
+
+Django's own auth views and the admin's own templates for them (admin/templates/registration/), given the admin's
+page context so they carry the site's header. The admin shows its "Forgotten your login credentials?" link once a
+URL named admin_password_reset exists; the other names are the ones the auth views and the email template reverse.
+"""
+
+from collections.abc import Iterator
+
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.forms import PasswordResetForm
+from django.urls import path
+
+
+class StaffPasswordResetForm(PasswordResetForm):
+    """Mails only staff: the form lives on the admin's login page, and a reader has no admin password to reset.
+    An address that matches nobody gets the same answer as one that matches, so the form reveals no accounts."""
+
+    def get_users(self, email: str) -> Iterator[AbstractBaseUser]:
+        return (user for user in super().get_users(email) if user.is_staff)
+
+
+class AdminPageMixin:
+    """The admin's header, title and theme on a page the admin site does not serve itself."""
+
+    def get_context_data(self, **kwargs: object) -> dict:
+        return {**admin.site.each_context(self.request), **super().get_context_data(**kwargs)}
+
+
+class ResetView(AdminPageMixin, auth_views.PasswordResetView):
+    form_class = StaffPasswordResetForm
+
+
+class ResetDoneView(AdminPageMixin, auth_views.PasswordResetDoneView):
+    pass
+
+
+class ResetConfirmView(AdminPageMixin, auth_views.PasswordResetConfirmView):
+    pass
+
+
+class ResetCompleteView(AdminPageMixin, auth_views.PasswordResetCompleteView):
+    pass
+
+
+urlpatterns = [
+    path("", ResetView.as_view(), name="admin_password_reset"),
+    path("sent/", ResetDoneView.as_view(), name="password_reset_done"),
+    path("<uidb64>/<token>/", ResetConfirmView.as_view(), name="password_reset_confirm"),
+    path("done/", ResetCompleteView.as_view(), name="password_reset_complete"),
+]
