@@ -15,7 +15,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
-from django.urls import URLPattern, path, reverse
+from django.urls import reverse
 from django.utils.text import capfirst
 
 from articles.converters import RowIdConverter
@@ -32,26 +32,14 @@ def _row_id(value: str | None) -> int | None:
 class ArticleHistoryMixin:
     """Mixed into ArticleAdmin: keeps a revision of every save made through the admin and serves the history.
 
+    ArticleAdmin.get_urls routes compare_view and restore_view; history_view is the admin's own route.
+
     A form save and the actions on the changelist each run in one revision block, so the article, its
     byline, tags and any correction note added in the same save become one revision, with the user and
     the admin's own change message.
     """
 
     object_history_template = "admin/articles/article/object_history.html"
-
-    def get_urls(self) -> list[URLPattern]:
-        info = f"{self.opts.app_label}_{self.opts.model_name}"
-        wrap = self.admin_site.admin_view
-        # Before the inherited routes, whose "<path:object_id>/" would otherwise take these addresses.
-        return [
-            path("<path:object_id>/history/compare/", wrap(self.compare_view), name=f"{info}_compare"),
-            path(
-                "<path:object_id>/history/<row_id:revision_id>/restore/",
-                wrap(self.restore_view),
-                name=f"{info}_restore",
-            ),
-            *super().get_urls(),
-        ]
 
     # Keeping revisions ----------------------------------------------------------------------
 
