@@ -15,8 +15,8 @@ from PIL import Image
 from reversion.models import Version
 from taggit.models import Tag
 
+from articles.capture import ImportRefused, author_name_from_bio, parse_article, parse_source
 from articles.demo import DEMO_ARTICLE_PATH
-from articles.importer import ImportRefused, author_name_from_bio, parse_article, parse_source
 from articles.models import Article, Byline, Section, TaggedArticle
 from authors.models import Author
 from images.renditions import rendition_files
