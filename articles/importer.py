@@ -15,7 +15,7 @@ from django.utils.text import slugify
 
 from articles.capture import HeroImage, ImportRefused, ParsedArticle, clean_section_name, clean_tag_names
 from articles.models import Article, Byline, Section
-from articles.services import keep_revisions
+from articles.services import keep_revisions, save_article
 from authors.models import Author
 from images.renditions import rendition_files
 from newsroom.sanitize import sanitize_html
@@ -146,7 +146,7 @@ def _write_article(
     changed = created or image_stored or any(getattr(article, name) != before[name] for name in _IMPORTED_FIELDS)
     if changed:
         renditions_before = set(rendition_files(article.hero_renditions))
-        article.save()
+        save_article(article)
         stored_files.extend(set(rendition_files(article.hero_renditions)) - renditions_before)
 
     if author_created or not article.bylines.filter(author=author).exists():

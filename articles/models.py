@@ -1,13 +1,13 @@
 """Sections, articles and their bylines and tags, corrections and old addresses."""
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
-from django.db import models, transaction
+from django.db import models
 from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils import timezone
@@ -234,23 +234,14 @@ class Article(models.Model):
         return self.headline
 
     def save(self, *args, **kwargs) -> None:
+        """Derive the row's own columns. Publishing defaults, withdrawals and old addresses are
+        articles.services.save_article's, which every writer of an article goes through."""
         # The body is stored already sanitized, so the editor sees exactly what readers get.
         self.body = sanitize_html(self.body)
-        if self.status == self.Status.PUBLISHED:
-            if self.published_at is None:
-                self.published_at = timezone.now()
-            # Publishing again ends a withdrawal: the address answers with the story, not 410.
-            self.withdrawn_at, self.withdrawal_note = None, ""
         if self.pk is not None:
             self.lock_version += 1
-        with transaction.atomic():
-            before = None
-            if not self._state.adding and self.pk is not None:
-                before = Article.objects.filter(pk=self.pk).values("slug", "published_at").first()
-            with pictures_kept_current(self, "hero_image", update_fields=kwargs.get("update_fields")):
-                super().save(*args, **kwargs)
-            if before is not None and before["slug"] != self.slug:
-                self._keep_old_address(before["slug"], before["published_at"])
+        with pictures_kept_current(self, "hero_image", update_fields=kwargs.get("update_fields")):
+            super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("articles:detail", kwargs={"slug": self.slug})
@@ -359,19 +350,6 @@ class Article(models.Model):
     def was_updated(self) -> bool:
         """Worth telling readers: a change more than a minute after publication."""
         return bool(self.published_at) and (self.updated_at - self.published_at).total_seconds() > 60
-
-    def _keep_old_address(self, old_slug: str, published_at: datetime | None) -> None:
-        """Make the old slug answer 301 to this article, forever, if readers may have seen it.
-
-        "May have seen" is a publication time in the past: a story unpublished or withdrawn keeps its
-        time, and links to it are out there. Each old slug points at the article, not at the next slug,
-        so a chain of renames (A to B to C) sends A straight to C.
-        """
-        if published_at is None or published_at > timezone.now():
-            return
-        # Back at an address it had before: that slug now answers directly.
-        SlugRedirect.objects.filter(old_slug=self.slug).delete()
-        SlugRedirect.objects.update_or_create(old_slug=old_slug, defaults={"article": self})
 
 
 class Byline(models.Model):

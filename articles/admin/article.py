@@ -34,7 +34,7 @@ from articles.admin.widgets import TAG_HELP_TEXT, TagAutocompleteJsonView, TagAu
 from articles.models import Article, Byline, Correction
 from articles.preview import preview_link_expiry, preview_link_path
 from articles.rich_text import BodyEditorWidget
-from articles.services import append_correction, may_publish, move_article
+from articles.services import append_correction, may_publish, move_article, save_article
 from authors.models import Author
 from images.preview import crop_preview
 
@@ -195,9 +195,7 @@ class ArticleAdmin(ArticleActionsMixin, ArticleHistoryMixin, admin.ModelAdmin):
         # save itself keeps the status the article had.
         wanted = obj.status
         obj.status = form.status_before
-        if not change:
-            obj.created_by = request.user
-        super().save_model(request, obj, form, change)
+        save_article(obj, by=request.user)
         if wanted != obj.status:
             move_article(obj, to=wanted, by=request.user)
             if obj.is_scheduled:

@@ -11,6 +11,7 @@ from PIL import Image
 
 from articles.demo import DEMO_TAGS, demo_hero_image
 from articles.models import Article, Byline, Section, TaggedArticle
+from articles.services import save_article
 from authors.models import Author
 from images.renditions import rendition_files
 from tests.factories import UserFactory
@@ -75,7 +76,7 @@ def test_load_demo_after_an_editor_moved_the_demo_article_updates_it_at_its_new_
     run("load_demo")
     article = Article.objects.get()
     article.slug = "wagner-leaves-mali"
-    article.save()
+    save_article(article)
 
     run("load_demo")
 
