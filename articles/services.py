@@ -1,16 +1,22 @@
-"""Writes with rules on articles, shared by the admin and commands: the editorial workflow, withdrawals,
-correction notes and restoring revisions.
+"""Writes with rules on articles, shared by the admin and commands: saving an article, the editorial
+workflow, withdrawals, correction notes and restoring revisions.
+
+Every save of an article's row from the admin's form, a revision restore or the importer goes through
+`save_article`, which applies the publishing defaults and keeps old addresses; Article.save() only
+derives the row's own columns.
 
 An article moves draft → in review (its writer submits it) → published (an editor), and back to draft
-(unpublished, or sent back from review). Each step goes through `_move`, which checks who may take it,
-refuses a step from a status the article has already left, and records the step as a StatusChange.
+(unpublished, or sent back from review), as the WORKFLOW table lists. Each step goes through `_move`,
+which checks who may take it, refuses a step from a status the article has already left, and records the
+step as a StatusChange.
 
 Every write that changes an article keeps a revision of it (django-reversion): the history then shows
 who did what and when, and nothing an editor saved is lost. Writes made with `QuerySet.update()` send
 no signals, so these services add the articles to the revision themselves.
 """
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
+from datetime import datetime
 
 import reversion
 from django.contrib.auth.models import AbstractBaseUser
@@ -21,9 +27,11 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from reversion.models import Revision
 
-from articles.models import PUBLISH_PERMISSION, Article, Byline, Correction, Section, StatusChange
+from articles.models import PUBLISH_PERMISSION, Article, Byline, Correction, Section, SlugRedirect, StatusChange
 from articles.revisions import saved_in, with_followed_rows
 from authors.models import Author
+
+Status = Article.Status
 
 # What restoring a revision brings back: the story as written and filed. Publishing state (status,
 # times, withdrawal) stays as it is, so bringing back older words never publishes or unpublishes.
@@ -57,18 +65,47 @@ def keep_revisions(article_ids: Iterable[int], *, comment: str, user: AbstractBa
             reversion.add_to_revision(article)
 
 
-Status = Article.Status
+@transaction.atomic
+def save_article(article: Article, *, by: AbstractBaseUser | None = None) -> Article:
+    """Write an article's row: the one path for the admin's form, a revision restore and the importer.
 
-# Where an article may go from each status. Any step to or from published also needs PUBLISH_PERMISSION.
-TRANSITIONS: dict[str, frozenset[str]] = {
-    Status.DRAFT: frozenset({Status.IN_REVIEW, Status.PUBLISHED}),
-    Status.IN_REVIEW: frozenset({Status.DRAFT, Status.PUBLISHED}),
-    Status.PUBLISHED: frozenset({Status.DRAFT}),
-}
+    A published article gets a publication time if it has none and stops being withdrawn; a changed
+    slug leaves its old address behind as a SlugRedirect. `by` is recorded as the creator of a new article.
+    """
+    if article.status == Status.PUBLISHED:
+        if article.published_at is None:
+            article.published_at = timezone.now()
+        # Publishing again ends a withdrawal: the address answers with the story, not 410.
+        article.withdrawn_at, article.withdrawal_note = None, ""
+    before = None
+    if article._state.adding:
+        if by is not None and article.created_by_id is None:
+            article.created_by = by
+    elif article.pk is not None:
+        before = Article.objects.filter(pk=article.pk).values("slug", "published_at").first()
+    article.save()
+    if before is not None and before["slug"] != article.slug:
+        _keep_old_address(article, before["slug"], before["published_at"])
+    return article
 
 
-# How each step reads in the revision history.
-_STEP_COMMENTS: dict[tuple[str, str], str] = {
+def _keep_old_address(article: Article, old_slug: str, published_at: datetime | None) -> None:
+    """Make the old slug answer 301 to the article, forever, if readers may have seen it.
+
+    "May have seen" is a publication time in the past: a story unpublished or withdrawn keeps its
+    time, and links to it are out there. Each old slug points at the article, not at the next slug,
+    so a chain of renames (A to B to C) sends A straight to C.
+    """
+    if published_at is None or published_at > timezone.now():
+        return
+    # Back at an address it had before: that slug now answers directly.
+    SlugRedirect.objects.filter(old_slug=article.slug).delete()
+    SlugRedirect.objects.update_or_create(old_slug=old_slug, defaults={"article": article})
+
+
+# The workflow in one table: every move an article may make, from status to status, and how the move
+# reads in the revision history. Any move to or from published also needs PUBLISH_PERMISSION.
+WORKFLOW: dict[tuple[str, str], str] = {
     (Status.DRAFT, Status.IN_REVIEW): "Submitted for review.",
     (Status.IN_REVIEW, Status.DRAFT): "Returned to draft from review.",
     (Status.DRAFT, Status.PUBLISHED): "Published.",
@@ -84,7 +121,7 @@ def may_publish(user: AbstractBaseUser) -> bool:
 
 def allowed_statuses(current: str, user: AbstractBaseUser) -> list[str]:
     """The statuses `user` may leave an article in, starting from `current` (which is always one of them)."""
-    targets = {current} | TRANSITIONS[current]
+    targets = {current} | {to for start, to in WORKFLOW if start == current}
     if not may_publish(user):
         targets = {current} | {t for t in targets if Status.PUBLISHED not in (current, t)}
     return [status for status in Status.values if status in targets]
@@ -116,19 +153,11 @@ def unpublish_article(article: Article, *, by: AbstractBaseUser) -> Article:
 
 def move_article(article: Article, *, to: str, by: AbstractBaseUser) -> Article:
     """Take whichever step leads from the article's status to `to`; the admin form's status field uses this."""
-    step: dict[tuple[str, str], Callable[..., Article]] = {
-        (Status.DRAFT, Status.IN_REVIEW): submit_for_review,
-        (Status.IN_REVIEW, Status.DRAFT): return_to_draft,
-        (Status.DRAFT, Status.PUBLISHED): publish_article,
-        (Status.IN_REVIEW, Status.PUBLISHED): publish_article,
-        (Status.PUBLISHED, Status.DRAFT): unpublish_article,
-    }
-    service = step.get((article.status, to))
-    if service is None:
+    if (article.status, to) not in WORKFLOW:
         raise ValidationError(
             f"An article that is {article.get_status_display().lower()} cannot become {Status(to).label.lower()}."
         )
-    return service(article, by=by)
+    return _move(article, to=to, expected=None, by=by)
 
 
 @transaction.atomic
@@ -138,7 +167,7 @@ def _move(article: Article, *, to: str, expected: str | None, by: AbstractBaseUs
         raise ValidationError(
             f"“{article}” is {article.get_status_display().lower()}, not {Status(expected).label.lower()}."
         )
-    if to not in TRANSITIONS[current]:
+    if (current, to) not in WORKFLOW:
         raise ValidationError(f"“{article}” is already {article.get_status_display().lower()}.")
     if Status.PUBLISHED in (current, to) and not may_publish(by):
         raise PermissionDenied("Only editors publish and unpublish articles.")
@@ -163,7 +192,7 @@ def _move(article: Article, *, to: str, expected: str | None, by: AbstractBaseUs
     article.lock_version += 1
     if to == Status.PUBLISHED:
         article.withdrawn_at, article.withdrawal_note = None, ""
-    keep_revisions([article.pk], comment=_STEP_COMMENTS[(current, to)], user=by)
+    keep_revisions([article.pk], comment=WORKFLOW[(current, to)], user=by)
     return article
 
 
@@ -239,7 +268,7 @@ def restore_revision(*, article: Article, revision: Revision, user: AbstractBase
         article.full_clean()
     except ValidationError as exc:
         raise RestoreRefused(" ".join(exc.messages)) from exc
-    article.save()
+    save_article(article, by=user)
     article.bylines.all().delete()
     Byline.objects.bulk_create(
         Byline(article=article, author_id=author_id, position=position) for position, _, author_id in saved.bylines

@@ -1,5 +1,5 @@
 'use strict';
-// The article list's author and tag filters (articles/changelist.py): choosing a value in the search box
+// The article list's author and tag filters (articles/admin/filters.py): choosing a value in the search box
 // applies it at once, as a click on any other filter does. A file rather than inline script, for the
 // site's Content-Security-Policy.
 {

@@ -8,9 +8,9 @@ from PIL import Image
 
 from articles.demo import DEMO_TAGS, demo_hero_image
 from articles.models import Article, Byline, Section, TaggedArticle
+from articles.services import save_article
 from authors.models import Author
 from images.renditions import rendition_files
-from tests.factories import UserFactory
 from tests.images.files import open_stored, stored_names
 
 pytestmark = pytest.mark.django_db
@@ -70,7 +70,7 @@ def test_load_demo_after_an_editor_moved_the_demo_article_updates_it_at_its_new_
     run("load_demo")
     article = Article.objects.get()
     article.slug = "wagner-leaves-mali"
-    article.save()
+    save_article(article)
 
     run("load_demo")
 

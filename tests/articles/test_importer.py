@@ -15,9 +15,10 @@ from PIL import Image
 from reversion.models import Version
 from taggit.models import Tag
 
+from articles.capture import ImportRefused, author_name_from_bio, parse_article, parse_source
 from articles.demo import DEMO_ARTICLE_PATH
-from articles.importer import ImportRefused, author_name_from_bio, parse_article, parse_source
 from articles.models import Article, Byline, Section, TaggedArticle
+from articles.services import save_article
 from authors.models import Author
 from images.renditions import rendition_files
 
@@ -204,7 +205,7 @@ def test_reimport_after_the_slug_was_changed_updates_the_article_at_its_new_addr
     run_import(WAGNER, "--publish")
     article = Article.objects.get()
     article.slug = "wagner-leaves-mali"
-    article.save()
+    save_article(article)
     corrected = tmp_path / "corrected.txt"
     corrected.write_text(WAGNER.read_text().replace("three and a half years", "three and a half years (corrected)"))
 

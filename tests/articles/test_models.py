@@ -4,8 +4,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from articles.capture import parse_article
 from articles.demo import DEMO_ARTICLE_PATH
-from articles.importer import parse_article
 from articles.models import Article
 from tests.factories import ArticleFactory, AuthorFactory
 from tests.images.files import image_upload

@@ -10,8 +10,9 @@ from django.urls import reverse
 from reversion.models import Version
 from taggit.models import Tag
 
+from articles.capture import read_article_file
 from articles.demo import DEMO_ARTICLE_PATH
-from articles.importer import import_article, read_article_file
+from articles.importer import import_article
 from articles.models import Article, Byline, TaggedArticle
 from articles.revisions import saved_in, versions_of
 from tests.articles.admin_forms import change_form_data, change_url, with_new_note

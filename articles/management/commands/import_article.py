@@ -1,10 +1,12 @@
-"""manage.py import_article FILE: load a captured plain-text article page; parsing and writes live in the importer."""
+"""manage.py import_article FILE: load a captured plain-text article page (read by articles/capture.py, written by
+articles/importer.py)."""
 
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from articles.importer import ImportRefused, import_article, read_article_file, read_hero_image
+from articles.capture import ImportRefused, read_article_file, read_hero_image
+from articles.importer import import_article
 
 
 class Command(BaseCommand):

@@ -2,8 +2,8 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
+from articles.capture import ImportRefused
 from articles.demo import load_demo
-from articles.importer import ImportRefused
 
 
 class Command(BaseCommand):

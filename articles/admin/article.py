@@ -1,7 +1,7 @@
-"""What editors see of sections and articles: the article list and form with its byline, status steps,
-corrections and previews. Beside it: the form's rules (admin_forms.py), the tags field (admin_tags.py), the
-list's workflow actions (admin_actions.py) and filters (changelist.py), and the revision history
-(admin_history.py).
+"""What editors see of articles: the article list and form with its byline, status steps, corrections and
+previews. Beside it in this package: the form's rules (forms.py), the tags field (widgets.py), the list's
+workflow actions (actions.py) and filters (filters.py), the revision history views (history.py), and the
+byline and correction inlines (inlines.py).
 
 Writers and editors share one article admin. Editors (with articles.publish_article) see every article and
 take every step of the workflow; writers see the articles they created or are on the byline of, edit them
@@ -25,71 +25,21 @@ from django.utils.http import urlencode
 from django.utils.safestring import SafeString
 from django.utils.text import smart_split, unescape_string_literal
 
-from articles.admin_actions import ArticleActionsMixin
-from articles.admin_forms import ArticleAdminForm
-from articles.admin_history import ArticleHistoryMixin
-from articles.admin_tags import TAG_HELP_TEXT, TagAutocompleteJsonView, TagAutocompleteWidget, TagNamesField
-from articles.changelist import ArticleChangeList, AuthorFilter, MyDraftsFilter, TagFilter
-from articles.models import Article, Byline, Correction, Section
+from articles.admin.actions import ArticleActionsMixin
+from articles.admin.filters import ArticleChangeList, AuthorFilter, MyDraftsFilter, TagFilter
+from articles.admin.forms import ArticleAdminForm
+from articles.admin.history import ArticleHistoryMixin
+from articles.admin.inlines import BylineInline, CorrectionInline
+from articles.admin.widgets import TAG_HELP_TEXT, TagAutocompleteJsonView, TagAutocompleteWidget, TagNamesField
+from articles.models import Article, Byline, Correction
 from articles.preview import preview_link_expiry, preview_link_path
 from articles.rich_text import BodyEditorWidget
-from articles.services import append_correction, may_publish, move_article
+from articles.services import append_correction, may_publish, move_article, save_article
 from authors.models import Author
 from images.preview import crop_preview
 
 # Wide enough to judge the crop, small enough to leave the form fields in view.
 PREVIEW_WIDTH = 480
-
-
-@admin.register(Section)
-class SectionAdmin(admin.ModelAdmin):
-    list_display = ["name", "slug", "position"]
-    list_editable = ["position"]
-    search_fields = ["name"]
-    prepopulated_fields = {"slug": ["name"]}
-
-
-class BylineInline(admin.TabularInline):
-    model = Byline
-    fields = ["author", "position"]
-    autocomplete_fields = ["author"]
-    min_num = 1
-    extra = 0
-    verbose_name = "author"
-    verbose_name_plural = "byline"
-
-    def get_formset(self, request: HttpRequest, obj: Article | None = None, **kwargs) -> type[BaseInlineFormSet]:
-        # An article without an author has no byline to print. min_num alone only sets how many empty rows
-        # the form shows; InlineModelAdmin has no validate_min attribute, so it is passed to the factory here.
-        kwargs.setdefault("validate_min", True)
-        return super().get_formset(request, obj, **kwargs)
-
-    def formfield_for_dbfield(self, db_field: models.Field, request: HttpRequest, **kwargs) -> forms.Field | None:
-        if db_field.name == "position":
-            kwargs["help_text"] = "Order on the byline: lower comes first; equal numbers keep the order added."
-        return super().formfield_for_dbfield(db_field, request, **kwargs)
-
-
-class CorrectionInline(admin.StackedInline):
-    """Correction and update notes: new ones can be added, those already saved are read-only.
-
-    Readers have seen a saved note, so it stays as it was: a wrong note is answered by another one.
-    """
-
-    model = Correction
-    fields = ["kind", "text", "created_at", "created_by"]
-    readonly_fields = ["created_at", "created_by"]
-    extra = 0
-    can_delete = False
-
-    def get_queryset(self, request: HttpRequest) -> QuerySet[Correction]:
-        return super().get_queryset(request).select_related("created_by")
-
-    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
 
 
 @admin.register(Article)
@@ -245,9 +195,7 @@ class ArticleAdmin(ArticleActionsMixin, ArticleHistoryMixin, admin.ModelAdmin):
         # save itself keeps the status the article had.
         wanted = obj.status
         obj.status = form.status_before
-        if not change:
-            obj.created_by = request.user
-        super().save_model(request, obj, form, change)
+        save_article(obj, by=request.user)
         if wanted != obj.status:
             move_article(obj, to=wanted, by=request.user)
             if obj.is_scheduled:
@@ -292,13 +240,19 @@ class ArticleAdmin(ArticleActionsMixin, ArticleHistoryMixin, admin.ModelAdmin):
         return HttpResponseRedirect(reverse("articles:preview", args=[obj.pk]))
 
     def get_urls(self) -> list[URLPattern]:
+        """Every route the article admin adds to Django's: the tags field's autocomplete and the history's
+        compare and restore views (history.py)."""
+        info = f"{self.opts.app_label}_{self.opts.model_name}"
+        wrap = self.admin_site.admin_view
         autocomplete = TagAutocompleteJsonView.as_view(admin_site=self.admin_site)
-        # Before the inherited routes: their "<path:object_id>/" would otherwise take this address.
+        # Before the inherited routes, whose "<path:object_id>/" would otherwise take these addresses.
         return [
+            path("tag-autocomplete/", wrap(autocomplete), name=f"{info}_tag_autocomplete"),
+            path("<path:object_id>/history/compare/", wrap(self.compare_view), name=f"{info}_compare"),
             path(
-                "tag-autocomplete/",
-                self.admin_site.admin_view(autocomplete),
-                name="articles_article_tag_autocomplete",
+                "<path:object_id>/history/<row_id:revision_id>/restore/",
+                wrap(self.restore_view),
+                name=f"{info}_restore",
             ),
             *super().get_urls(),
         ]

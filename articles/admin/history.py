@@ -5,7 +5,6 @@ old revision did not have (it would remove correction notes readers have seen) a
 and publication time as well. Here a restore is articles.services.restore_revision, which does neither.
 """
 
-import re
 from typing import Any
 
 import reversion
@@ -15,22 +14,19 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
-from django.urls import URLPattern, path, reverse
+from django.urls import reverse
 from django.utils.text import capfirst
 
-from articles.converters import RowIdConverter
 from articles.models import Article
 from articles.revisions import compare, saved_in, saved_now, versions_of
 from articles.services import RestoreRefused, keep_revisions, restore_revision
-
-
-def _row_id(value: str | None) -> int | None:
-    """A revision id from the query string; anything else (words, other digits, past 64 bits) is None."""
-    return int(value) if value and re.fullmatch(RowIdConverter.regex, value) else None
+from newsroom.ids import row_id
 
 
 class ArticleHistoryMixin:
     """Mixed into ArticleAdmin: keeps a revision of every save made through the admin and serves the history.
+
+    ArticleAdmin.get_urls routes compare_view and restore_view; history_view is the admin's own route.
 
     A form save and the actions on the changelist each run in one revision block, so the article, its
     byline, tags and any correction note added in the same save become one revision, with the user and
@@ -38,20 +34,6 @@ class ArticleHistoryMixin:
     """
 
     object_history_template = "admin/articles/article/object_history.html"
-
-    def get_urls(self) -> list[URLPattern]:
-        info = f"{self.opts.app_label}_{self.opts.model_name}"
-        wrap = self.admin_site.admin_view
-        # Before the inherited routes, whose "<path:object_id>/" would otherwise take these addresses.
-        return [
-            path("<path:object_id>/history/compare/", wrap(self.compare_view), name=f"{info}_compare"),
-            path(
-                "<path:object_id>/history/<row_id:revision_id>/restore/",
-                wrap(self.restore_view),
-                name=f"{info}_restore",
-            ),
-            *super().get_urls(),
-        ]
 
     # Keeping revisions ----------------------------------------------------------------------
 
@@ -126,7 +108,7 @@ class ArticleHistoryMixin:
         article = self._article_or_redirect(request, object_id)
         if isinstance(article, HttpResponse):
             return article
-        picked = {_row_id(request.GET.get("from")), _row_id(request.GET.get("to"))} - {None}
+        picked = {row_id(request.GET.get("from")), row_id(request.GET.get("to"))} - {None}
         versions = list(versions_of(article).filter(revision_id__in=picked)) if len(picked) == 2 else []
         if len(versions) != 2:
             messages.error(request, "Pick two different revisions of this article to compare.")

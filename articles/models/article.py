@@ -1,12 +1,12 @@
-"""Sections, articles and their bylines and tags, corrections and old addresses."""
+"""Sections, articles and their bylines and tags: the story as it is written and filed."""
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import models
 from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils import timezone
@@ -72,7 +72,7 @@ class ArticleQuerySet(models.QuerySet):
         comment threads that the comment pages are counted in."""
         return (
             self.for_listing()
-            .prefetch_related(Prefetch("corrections", queryset=Correction.objects.order_by("created_at", "pk")))
+            .prefetch_related(_corrections_prefetch())
             .annotate(thread_count=count_per_article(Comment.objects.threads()))
         )
 
@@ -113,6 +113,13 @@ class ArticleQuerySet(models.QuerySet):
 
 def _bylines_prefetch() -> Prefetch:
     return Prefetch("bylines", queryset=Byline.objects.select_related("author").order_by("position", "pk"))
+
+
+def _corrections_prefetch() -> Prefetch:
+    # Imported here: records.py builds on Article, so it is loaded after this module.
+    from articles.models.records import Correction
+
+    return Prefetch("corrections", queryset=Correction.objects.order_by("created_at", "pk"))
 
 
 # Search engines show about 600 pixels of a result's title, some 60 to 70 characters; a longer headline is cut
@@ -217,23 +224,14 @@ class Article(models.Model):
         return self.headline
 
     def save(self, *args, **kwargs) -> None:
+        """Derive the row's own columns. Publishing defaults, withdrawals and old addresses are
+        articles.services.save_article's, which every writer of an article goes through."""
         # The body is stored already sanitized, so the editor sees exactly what readers get.
         self.body = sanitize_html(self.body)
-        if self.status == self.Status.PUBLISHED:
-            if self.published_at is None:
-                self.published_at = timezone.now()
-            # Publishing again ends a withdrawal: the address answers with the story, not 410.
-            self.withdrawn_at, self.withdrawal_note = None, ""
         if self.pk is not None:
             self.lock_version += 1
-        with transaction.atomic():
-            before = None
-            if not self._state.adding and self.pk is not None:
-                before = Article.objects.filter(pk=self.pk).values("slug", "published_at").first()
-            with pictures_kept_current(self, "hero_image", update_fields=kwargs.get("update_fields")):
-                super().save(*args, **kwargs)
-            if before is not None and before["slug"] != self.slug:
-                self._keep_old_address(before["slug"], before["published_at"])
+        with pictures_kept_current(self, "hero_image", update_fields=kwargs.get("update_fields")):
+            super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("articles:detail", kwargs={"slug": self.slug})
@@ -246,14 +244,9 @@ class Article(models.Model):
     def _problems_at_any_stage(self) -> dict[str, list[str]]:
         """What no save may store, draft or not."""
         problems: dict[str, list[str]] = {}
-        taken = (
-            SlugRedirect.objects.select_related("article")
-            .filter(old_slug=self.slug)
-            .exclude(article_id=self.pk)
-            .first()
-        )
+        taken = Article.objects.at_old_address(self.slug).exclude(pk=self.pk).first()
         if self.slug and taken is not None:
-            problems["slug"] = [f"This address used to be “{taken.article}” and still leads there. Choose another."]
+            problems["slug"] = [f"This address used to be “{taken}” and still leads there. Choose another."]
         if self.hero_image and not self.hero_alt.strip():
             problems["hero_alt"] = ["Describe the image for readers who cannot see it."]
         if self.source_url and urlsplit(self.source_url).scheme.lower() not in {"http", "https"}:
@@ -343,19 +336,6 @@ class Article(models.Model):
         """Worth telling readers: a change more than a minute after publication."""
         return bool(self.published_at) and (self.updated_at - self.published_at).total_seconds() > 60
 
-    def _keep_old_address(self, old_slug: str, published_at: datetime | None) -> None:
-        """Make the old slug answer 301 to this article, forever, if readers may have seen it.
-
-        "May have seen" is a publication time in the past: a story unpublished or withdrawn keeps its
-        time, and links to it are out there. Each old slug points at the article, not at the next slug,
-        so a chain of renames (A to B to C) sends A straight to C.
-        """
-        if published_at is None or published_at > timezone.now():
-            return
-        # Back at an address it had before: that slug now answers directly.
-        SlugRedirect.objects.filter(old_slug=self.slug).delete()
-        SlugRedirect.objects.update_or_create(old_slug=old_slug, defaults={"article": self})
-
 
 class Byline(models.Model):
     """One author's place on an article's byline; position keeps the order editors set."""
@@ -370,76 +350,3 @@ class Byline(models.Model):
 
     def __str__(self) -> str:
         return f"{self.author} on {self.article}"
-
-
-class Correction(models.Model):
-    """A correction or update note appended to a published story, shown at its foot in order.
-
-    Append-only: a note readers have seen is part of the record, so it is never edited or deleted
-    in the admin; a mistaken note is answered by another note.
-    """
-
-    class Kind(models.TextChoices):
-        CORRECTION = "correction", "Correction"
-        UPDATE = "update", "Update"
-
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="corrections")
-    kind = models.CharField(max_length=16, choices=Kind, default=Kind.CORRECTION)
-    text = models.TextField(
-        max_length=2000,
-        help_text=(
-            "Plain text, shown at the foot of the story with the time it was added. For example: An earlier "
-            "version of this article gave the wrong date for the election. It is 12 May."
-        ),
-    )
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, editable=False, on_delete=models.SET_NULL, related_name="+"
-    )
-
-    class Meta:
-        ordering = ["created_at", "pk"]
-        verbose_name = "correction or update"
-        verbose_name_plural = "corrections and updates"
-
-    def __str__(self) -> str:
-        return f"{self.get_kind_display()} to {self.article}"
-
-    def clean(self) -> None:
-        super().clean()
-        # A note tells readers what changed in a story they may have read; a story nobody has seen
-        # yet is simply edited. The stored state counts, not the form's, so publishing and noting
-        # in the same save is refused rather than half-done.
-        if not Article.objects.published().filter(pk=self.article_id).exists():
-            raise ValidationError("Corrections and updates are for published stories. Publish this one first.")
-
-
-class SlugRedirect(models.Model):
-    """An address a published article had before an editor changed its slug; it answers 301 forever."""
-
-    old_slug = models.SlugField(max_length=200, unique=True)
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="slug_redirects")
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["-created_at"]
-
-    def __str__(self) -> str:
-        return f"{self.old_slug} → {self.article.slug}"
-
-
-class StatusChange(models.Model):
-    """One step of an article's workflow (draft, review, published and back): who took it, and when."""
-
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="status_changes")
-    from_status = models.CharField(max_length=16, choices=Article.Status)
-    to_status = models.CharField(max_length=16, choices=Article.Status)
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        ordering = ["at", "pk"]
-        indexes = [models.Index(fields=["article", "at"], name="statuschange_article_idx")]
-
-    def __str__(self) -> str:
-        return f"{self.article}: {self.get_from_status_display()} → {self.get_to_status_display()}"

@@ -9,7 +9,6 @@ instead (the admin's own select2 autocomplete, as the article form uses) and que
 chosen.
 """
 
-import re
 
 from django import forms
 from django.contrib import admin
@@ -21,10 +20,10 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.safestring import SafeString
 
-from articles.converters import RowIdConverter
 from articles.models import Article
 from authors.models import Author
 from comments.models import Comment
+from newsroom.ids import row_id
 
 
 class MyDraftsFilter(admin.SimpleListFilter):
@@ -96,7 +95,7 @@ class AuthorFilter(AutocompleteFilter):
         if not value:
             return queryset
         # A number too long to be a row id would overflow the database driver rather than find nothing.
-        if not re.fullmatch(RowIdConverter.regex, value):
+        if row_id(value) is None:
             raise IncorrectLookupParameters(f"No author has the id {value!r}.")
         # One byline per author and article (byline_unique_author), so the join repeats no article.
         return queryset.filter(bylines__author_id=value)

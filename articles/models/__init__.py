@@ -1,0 +1,32 @@
+"""The articles app's models, split by job: the story itself (article.py) and what stays on record
+about it (records.py). Everything is imported here, so `articles.models` is where callers find them."""
+
+from articles.models.article import (
+    HEADLINE_MAX_FOR_SEARCH,
+    PUBLISH_PERMISSION,
+    SEARCH_DESCRIPTION_LENGTH,
+    SHARE_IMAGE_WIDTH,
+    SUMMARY_MAX_FOR_SEARCH,
+    Article,
+    ArticleQuerySet,
+    Byline,
+    Section,
+    TaggedArticle,
+)
+from articles.models.records import Correction, SlugRedirect, StatusChange
+
+__all__ = [
+    "HEADLINE_MAX_FOR_SEARCH",
+    "PUBLISH_PERMISSION",
+    "SEARCH_DESCRIPTION_LENGTH",
+    "SHARE_IMAGE_WIDTH",
+    "SUMMARY_MAX_FOR_SEARCH",
+    "Article",
+    "ArticleQuerySet",
+    "Byline",
+    "Correction",
+    "Section",
+    "SlugRedirect",
+    "StatusChange",
+    "TaggedArticle",
+]
