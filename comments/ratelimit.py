@@ -28,13 +28,15 @@ def hit(scope: str, key: str, limit: Limit) -> int:
     window = int(time.time() // limit.seconds)
     digest = hashlib.sha256(key.encode()).hexdigest()[:32]
     cache_key = f"ratelimit:{scope}:{digest}:{window}"
-    # add() then incr(): both atomic in Redis and in the local-memory cache, so concurrent requests
-    # each get their own number.
-    cache.add(cache_key, 0, timeout=limit.seconds)
+    # add() then incr(), so concurrent requests each get their own number. The key outlives its window
+    # (two windows' time): Django's Redis incr() checks that the key exists and increments it in two
+    # commands, and a key expiring between them would come back without a timeout and stay for ever.
+    # No request counts on a window once it has passed, since the window's number is in the key.
+    cache.add(cache_key, 0, timeout=2 * limit.seconds)
     try:
         count = cache.incr(cache_key)
-    except ValueError:  # expired between add() and incr()
-        cache.set(cache_key, 1, timeout=limit.seconds)
+    except ValueError:  # evicted between add() and incr() (a full cache drops keys early)
+        cache.set(cache_key, 1, timeout=2 * limit.seconds)
         count = 1
     if count <= limit.count:
         return 0
