@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils.http import urlencode
 
 from newsroom.sanitize import render_comment_text
+from newsroom.text import clean_line, clean_lines
 
 
 class CommentQuerySet(models.QuerySet):
@@ -140,6 +141,20 @@ class Comment(models.Model):
         page = before // settings.COMMENTS_THREADS_PER_PAGE + 1
         query = f"?{urlencode({'comments_page': page})}" if page > 1 else ""
         return f"{reverse('articles:detail', kwargs={'slug': self.article.slug})}{query}#comment-{self.pk}"
+
+    def clean(self) -> None:
+        super().clean()
+        # The reader's form has cleaned these already; a moderator's edit in the admin passes the same rule.
+        # An empty field has its "required" error from clean_fields(); one that empties here gets this one.
+        name, body = clean_line(self.name), clean_lines(self.body)
+        errors = {}
+        if self.name and not name:
+            errors["name"] = "Give a name: this one is made only of invisible characters."
+        if self.body and not body:
+            errors["body"] = "Write a comment: this one is made only of invisible characters."
+        if errors:
+            raise ValidationError(errors)
+        self.name, self.body = name, body
 
 
 # What a new site holds for a moderator out of the box, editable on the settings page. GTUBE is the spam filters'

@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from comments.models import Comment
 from tests.comments.posting import form_data
+from tests.factories import CommentFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -51,3 +52,18 @@ def test_emoji_sequences_and_persian_words_keep_their_joiners(client, article):
 def test_an_email_with_a_zero_width_space_is_the_same_reader(client, article):
     post(client, article, email="ada@exa\u200bmple.com")
     assert Comment.objects.get().email == "ada@example.com"
+
+
+def test_a_moderator_s_edit_loses_invisible_characters_too(editor_client):
+    comment = CommentFactory(name="Ada", body="Fine words.")
+    url = reverse("admin:comments_comment_change", args=[comment.pk])
+    data = {"name": "Editor\u202e nimdA", "email": comment.email, "body": "Fine\u200b words.", "status": "pending"}
+
+    assert editor_client.post(url, data).status_code == 302
+    comment.refresh_from_db()
+    assert (comment.name, comment.body) == ("Editor nimdA", "Fine words.")
+
+    response = editor_client.post(url, {**data, "name": "\u200b\u2066\u2069"})
+    assert response.context["adminform"].form.errors["name"] == [
+        "Give a name: this one is made only of invisible characters."
+    ]
