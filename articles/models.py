@@ -258,10 +258,11 @@ class Article(models.Model):
 
     def clean(self) -> None:
         super().clean()
-        # Invisible characters (a pasted U+202E reverses a headline on the home page) go before any check.
-        self.headline, self.summary = clean_line(self.headline), clean_lines(self.summary)
+        # Invisible characters (a pasted U+202E reverses a headline on the home page) go before any check;
+        # an empty headline already has its "required" error, one emptied here gets its own.
+        typed, self.headline, self.summary = self.headline, clean_line(self.headline), clean_lines(self.summary)
         problems = self._problems_at_any_stage()
-        if not self.headline:
+        if typed and not self.headline:
             problems["headline"] = ["Write a headline: this one is made only of invisible characters."]
         if problems:
             raise ValidationError(problems)

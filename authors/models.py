@@ -73,9 +73,9 @@ class Author(models.Model):
     def clean(self) -> None:
         super().clean()
         # A byline is read as an identity: no invisible character may make one name look like another.
-        self.name, self.job_title = clean_line(self.name), clean_line(self.job_title)
+        typed, self.name, self.job_title = self.name, clean_line(self.name), clean_line(self.job_title)
         self.bio = clean_lines(self.bio)
-        if not self.name:
+        if typed and not self.name:  # an empty one has its "required" error already
             raise ValidationError({"name": "Write a name: this one is made only of invisible characters."})
 
     @property

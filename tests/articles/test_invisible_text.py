@@ -52,3 +52,12 @@ def test_an_author_name_loses_its_invisible_characters_and_an_invisible_one_is_r
         "Write a name: this one is made only of invisible characters."
     ]
     assert Author.objects.count() == 1
+
+
+def test_an_empty_headline_or_name_gets_only_the_required_error(editor_client):
+    article = ArticleFactory(headline="Elections in Mali")
+    response = editor_client.post(change_url(article), change_form_data(article, headline=""))
+    assert response.context["adminform"].form.errors["headline"] == ["This field is required."]
+
+    response = editor_client.post(reverse("admin:authors_author_add"), {"name": "", "slug": "x", "bio": ""})
+    assert response.context["adminform"].form.errors["name"] == ["This field is required."]
