@@ -14,6 +14,8 @@ Kept: the zero-width joiner and non-joiner between two visible non-ASCII charact
 do real work: the joiner builds emoji sequences (a family, a profession, a rainbow flag) and
 Indic conjuncts, the non-joiner spells Persian and several Indic scripts correctly. Next to ASCII,
 a space or another invisible character they change nothing a reader needs, so they go.
+The price: the few emoji flags spelt with tag characters (England, Scotland, Wales) show as a plain
+black flag, and a soft hyphen (also Cf) no longer offers a place to break a word.
 Control characters (Cc) are not removed here: the forms refuse them with an error of their own,
 except the line breaks and tabs a multi-line text is made of.
 """
