@@ -134,7 +134,7 @@ def _comment_link(attrs: dict, new: bool = False) -> dict | None:
             ascii_host = host.encode("idna").decode("ascii")
         except UnicodeError:
             return None  # not a host a browser could visit: left as text
-        attrs[(None, "href")] = urlunsplit(parts._replace(netloc=f"{user}{ascii_host}{port}"))
+        attrs[(None, "href")] = urlunsplit(parts._replace(netloc=f"{ascii_host}{port}"))
         if len(scripts(host)) > 1:
             # "аpple.com" with a Cyrillic а: letters of two scripts in one host are how a look-alike is
             # made, so the reader is shown the host the link really goes to.
