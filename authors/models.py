@@ -1,6 +1,7 @@
 """The people on a byline."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 
@@ -8,6 +9,7 @@ from images.fields import PictureField
 from images.renditions import Picture
 from images.services import pictures_kept_current
 from images.specs import AUTHOR_PHOTO
+from newsroom.text import clean_line, clean_lines
 
 
 class Author(models.Model):
@@ -50,6 +52,14 @@ class Author(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("authors:detail", kwargs={"slug": self.slug})
+
+    def clean(self) -> None:
+        super().clean()
+        # A byline is read as an identity: no invisible character may make one name look like another.
+        typed, self.name, self.job_title = self.name, clean_line(self.name), clean_line(self.job_title)
+        self.bio = clean_lines(self.bio)
+        if typed and not self.name:  # an empty one has its "required" error already
+            raise ValidationError({"name": "Write a name: this one is made only of invisible characters."})
 
     @property
     def photo_picture(self) -> Picture | None:

@@ -10,6 +10,7 @@ from comments.models import Comment
 from comments.services import STALE_FORM_MESSAGE
 from comments.spam import FormToken, read_form_token
 from newsroom.ids import row_id
+from newsroom.text import clean_line, clean_lines
 
 NAME_MAX = Comment._meta.get_field("name").max_length
 EMAIL_MAX = Comment._meta.get_field("email").max_length
@@ -76,7 +77,8 @@ class CommentForm(forms.ModelForm):
         name = self.cleaned_data["name"]
         _reject_unreadable(name)
         _reject_control_characters(name, allow_newlines=False)
-        name = " ".join(name.split())
+        # Invisible characters go first, so a name of zero-width spaces is refused as empty.
+        name = clean_line(name)
         if not name:
             raise ValidationError("Please give a name to show with your comment.")
         return name
@@ -85,14 +87,15 @@ class CommentForm(forms.ModelForm):
         email = self.cleaned_data["email"]
         _reject_unreadable(email)
         _reject_control_characters(email, allow_newlines=False)
-        # One address, one reader: "Ada@Example.com" and "ada@example.com" are the same commenter.
-        return email.lower()
+        # One address, one reader: "Ada@Example.com" and "ada@example.com" are the same commenter,
+        # and so is one with a zero-width space pasted into it.
+        return clean_line(email).lower()
 
     def clean_body(self) -> str:
         body = self.cleaned_data["body"]
         _reject_unreadable(body)
         _reject_control_characters(body, allow_newlines=True)
-        body = body.replace("\r\n", "\n").replace("\r", "\n").strip()
+        body = clean_lines(body)
         if not body:
             raise ValidationError("Please write a comment.")
         return body

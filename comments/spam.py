@@ -18,7 +18,7 @@ from django.conf import settings
 from django.core import signing
 
 from comments.models import Comment, ModerationSettings, lines
-from newsroom.sanitize import count_links, render_comment_text
+from newsroom.sanitize import count_web_addresses
 
 FORM_SIGNING_SALT = "comments.form-token"
 
@@ -108,7 +108,7 @@ def spam_verdict(candidate: Candidate, rules: ModerationSettings) -> Verdict | N
 
 def hold_verdict(candidate: Candidate, rules: ModerationSettings) -> Verdict | None:
     """Pending, and the rule, when the comment has too many links or a word on the moderation list."""
-    links = count_links(render_comment_text(candidate.body))
+    links = count_web_addresses(candidate.body)
     if links > rules.max_links:
         return Comment.Status.PENDING, f"{links} links (more than {rules.max_links})"
     if word := first_match(rules.moderation_words, candidate):

@@ -20,6 +20,7 @@ from images.renditions import Picture, Rendition, nearest_rendition
 from images.services import pictures_kept_current
 from images.specs import HERO_IMAGE
 from newsroom.sanitize import sanitize_html
+from newsroom.text import clean_line, clean_lines
 
 # Link previews (Facebook, LinkedIn, messaging apps) ask for an image about 1200 pixels wide.
 SHARE_IMAGE_WIDTH = 1200
@@ -238,7 +239,13 @@ class Article(models.Model):
 
     def clean(self) -> None:
         super().clean()
-        if problems := self._problems_at_any_stage():
+        # Invisible characters (a pasted U+202E reverses a headline on the home page) go before any check;
+        # an empty headline already has its "required" error, one emptied here gets its own.
+        typed, self.headline, self.summary = self.headline, clean_line(self.headline), clean_lines(self.summary)
+        problems = self._problems_at_any_stage()
+        if typed and not self.headline:
+            problems["headline"] = ["Write a headline: this one is made only of invisible characters."]
+        if problems:
             raise ValidationError(problems)
 
     def _problems_at_any_stage(self) -> dict[str, list[str]]:

@@ -198,3 +198,17 @@ def test_words_are_looked_for_in_name_email_and_body():
     assert first_match("bot", candidate(email="bot@example.com")) == "bot"
     assert first_match("bot", candidate(body="I am a bot.")) == "bot"
     assert first_match("bot", candidate(body="robots")) is None
+
+
+@pytest.mark.parametrize("tld", ["xyz", "top", "online", "shop", "africa"])
+def test_links_on_every_current_top_level_domain_are_counted_even_for_a_known_author(tld):
+    body = " ".join(f"best-deal-{n}.{tld}" for n in range(50))
+    assert screen(candidate(body=body), rules(max_links=2), is_known_author=never_asked) == (
+        PENDING,
+        "50 links (more than 2)",
+    )
+
+
+def test_addresses_that_are_not_linked_are_counted_too():
+    body = "ftp://one.example.com ftp://two.example.com ftp://three.example.com"
+    assert screen(candidate(body=body), rules(max_links=2), is_known_author=never_asked)[1] == "3 links (more than 2)"

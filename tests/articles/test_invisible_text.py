@@ -1,0 +1,63 @@
+"""A pasted invisible character cannot reverse or hide a headline, a summary or a byline."""
+
+import pytest
+from django.urls import reverse
+
+from articles.models import Article
+from authors.models import Author
+from tests.articles.admin_forms import change_form_data, change_url
+from tests.factories import ArticleFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_pasted_right_to_left_override_does_not_reverse_a_headline_on_the_home_page(editor_client, client):
+    article = ArticleFactory(published=True, headline="Elections in Mali")
+    data = change_form_data(
+        article, headline="Elections \u202eilaM ni", summary="\u2067Turnout\u2069 was\u200b high.\u202c"
+    )
+
+    response = editor_client.post(change_url(article), data)
+
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    article.refresh_from_db()
+    assert (article.headline, article.summary) == ("Elections ilaM ni", "Turnout was high.")
+    page = client.get(reverse("articles:home")).content.decode()
+    assert "Elections ilaM ni" in page
+    assert "\u202e" not in page and "\u2067" not in page
+
+
+def test_a_headline_made_only_of_invisible_characters_is_refused(editor_client):
+    article = ArticleFactory(headline="Elections in Mali")
+
+    response = editor_client.post(change_url(article), change_form_data(article, headline="\u200b\u202e\u2060"))
+
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["headline"] == [
+        "Write a headline: this one is made only of invisible characters."
+    ]
+    assert Article.objects.get().headline == "Elections in Mali"
+
+
+def test_an_author_name_loses_its_invisible_characters_and_an_invisible_one_is_refused(editor_client):
+    add = reverse("admin:authors_author_add")
+    data = {"name": "Ed\u200bitor\u202e nimdA", "slug": "editor", "job_title": "\u2066Desk\u2069", "bio": ""}
+
+    assert editor_client.post(add, data).status_code == 302
+    author = Author.objects.get()
+    assert (author.name, author.job_title) == ("Editor nimdA", "Desk")
+
+    response = editor_client.post(add, {**data, "name": "\u3164\u200d", "slug": "blank"})
+    assert response.context["adminform"].form.errors["name"] == [
+        "Write a name: this one is made only of invisible characters."
+    ]
+    assert Author.objects.count() == 1
+
+
+def test_an_empty_headline_or_name_gets_only_the_required_error(editor_client):
+    article = ArticleFactory(headline="Elections in Mali")
+    response = editor_client.post(change_url(article), change_form_data(article, headline=""))
+    assert response.context["adminform"].form.errors["headline"] == ["This field is required."]
+
+    response = editor_client.post(reverse("admin:authors_author_add"), {"name": "", "slug": "x", "bio": ""})
+    assert response.context["adminform"].form.errors["name"] == ["This field is required."]
