@@ -11,6 +11,7 @@ from django.utils.text import Truncator
 from taggit.models import Tag
 
 from articles.models import Article
+from newsroom.text import clean_line
 
 TAG_HELP_TEXT = (
     "Type to find an existing tag and pick it. A name that matches no tag becomes a new one: "
@@ -68,7 +69,8 @@ class TagNamesField(forms.Field):
     def to_python(self, value: object) -> list[str]:
         names: list[str] = []
         for raw in self.prepare_value(value):
-            name = str(raw).strip()
+            # The one rule for typed text (newsroom/text.py): a tag made only of invisible characters is none.
+            name = clean_line(str(raw))
             if name and name not in names:
                 names.append(name)
         return names

@@ -45,6 +45,12 @@ class Section(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("articles:section", kwargs={"slug": self.slug})
 
+    def clean(self) -> None:
+        super().clean()
+        typed, self.name, self.description = self.name, clean_line(self.name), clean_line(self.description)
+        if typed and not self.name:  # an empty one has its "required" error already
+            raise ValidationError({"name": "Write a name: this one is made only of invisible characters."})
+
 
 class TaggedArticle(TaggedItemBase):
     """A real foreign key to Article, so tag lookups join on an indexed integer column."""
@@ -242,6 +248,13 @@ class Article(models.Model):
         # Invisible characters (a pasted U+202E reverses a headline on the home page) go before any check;
         # an empty headline already has its "required" error, one emptied here gets its own.
         typed, self.headline, self.summary = self.headline, clean_line(self.headline), clean_lines(self.summary)
+        # The image's words and the source line are typed too; alt text emptied here is then missing below.
+        self.hero_alt, self.hero_caption, self.hero_credit, self.source_name = (
+            clean_line(self.hero_alt),
+            clean_line(self.hero_caption),
+            clean_line(self.hero_credit),
+            clean_line(self.source_name),
+        )
         problems = self._problems_at_any_stage()
         if typed and not self.headline:
             problems["headline"] = ["Write a headline: this one is made only of invisible characters."]

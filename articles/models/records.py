@@ -7,6 +7,7 @@ from django.db import models
 from django.utils import timezone
 
 from articles.models.article import Article
+from newsroom.text import clean_lines
 
 
 class Correction(models.Model):
@@ -44,6 +45,9 @@ class Correction(models.Model):
 
     def clean(self) -> None:
         super().clean()
+        typed, self.text = self.text, clean_lines(self.text)
+        if typed and not self.text:
+            raise ValidationError({"text": "Write the note: this one is made only of invisible characters."})
         # A note tells readers what changed in a story they may have read; a story nobody has seen
         # yet is simply edited. The stored state counts, not the form's, so publishing and noting
         # in the same save is refused rather than half-done.

@@ -3,9 +3,9 @@
 import pytest
 from django.urls import reverse
 
-from articles.models import Article
+from articles.models import Article, Correction, Section
 from authors.models import Author
-from tests.articles.admin_forms import change_form_data, change_url
+from tests.articles.admin_forms import change_form_data, change_url, with_new_note
 from tests.factories import ArticleFactory
 
 pytestmark = pytest.mark.django_db
@@ -61,3 +61,51 @@ def test_an_empty_headline_or_name_gets_only_the_required_error(editor_client):
 
     response = editor_client.post(reverse("admin:authors_author_add"), {"name": "", "slug": "x", "bio": ""})
     assert response.context["adminform"].form.errors["name"] == ["This field is required."]
+
+
+def test_image_words_and_the_source_name_lose_their_invisible_characters(editor_client):
+    article = ArticleFactory(headline="Elections in Mali")
+    data = change_form_data(
+        article,
+        hero_caption="Voters\u200b queue\u202e",
+        hero_credit="\u2066Reuters\u2069",
+        source_name="ink\u200dl.com\u2060",
+    )
+
+    response = editor_client.post(change_url(article), data)
+
+    assert response.status_code == 302
+    article.refresh_from_db()
+    assert (article.hero_caption, article.hero_credit, article.source_name) == ("Voters queue", "Reuters", "inkl.com")
+
+
+def test_a_tag_typed_with_invisible_characters_is_stored_without_them(editor_client):
+    article = ArticleFactory(headline="Elections in Mali")
+
+    response = editor_client.post(change_url(article), change_form_data(article, tags=["Sa\u200bhel\u202e", "\u200b"]))
+
+    assert response.status_code == 302
+    assert sorted(article.tags.names()) == ["Sahel"]
+
+
+def test_a_section_name_made_only_of_invisible_characters_is_refused(editor_client):
+    add = reverse("admin:articles_section_add")
+
+    response = editor_client.post(add, {"name": "\u200b\u202e", "slug": "blank", "description": "", "position": 0})
+
+    assert response.context["adminform"].form.errors["name"] == [
+        "Write a name: this one is made only of invisible characters."
+    ]
+    world = {"name": "Wor\u200bld", "slug": "world", "description": "", "position": 0}
+    assert editor_client.post(add, world).status_code == 302
+    assert Section.objects.get().name == "World"
+
+
+def test_a_correction_note_made_only_of_invisible_characters_is_refused(editor_client):
+    article = ArticleFactory(published=True, headline="Elections in Mali")
+    data = with_new_note(change_form_data(article), "correction", "\u200b\u2060\u202e")
+
+    response = editor_client.post(change_url(article), data)
+
+    assert response.status_code == 200
+    assert not Correction.objects.exists()
