@@ -11,4 +11,5 @@ urlpatterns = [
     path("preview/<str:token>/", views.shared_preview, name="shared_preview"),
     path("sections/<slug:slug>/", views.section_detail, name="section"),
     path("tags/<tag_slug:slug>/", views.tag_detail, name="tag"),
+    path("search/", views.search, name="search"),
 ]

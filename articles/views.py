@@ -1,8 +1,8 @@
-"""Reader pages: home, article, section and tag listings; the article's old addresses and its previews."""
+"""Reader pages: home, article, section and tag listings, search; the article's old addresses and its previews."""
 
 from django.conf import settings
 from django.core.paginator import Page, Paginator
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import patch_cache_control
@@ -10,6 +10,7 @@ from taggit.models import Tag
 
 from articles.models import Article, Section
 from articles.preview import PreviewLinkExpired, article_id_from_link, may_preview
+from articles.search import has_marks, marked_html, parse
 from comments.conversation import conversation_context
 
 
@@ -101,3 +102,39 @@ def tag_detail(request: HttpRequest, slug: str) -> HttpResponse:
     tag = get_object_or_404(Tag, slug=slug)
     page = paginate(request, Article.objects.published().filter(tags=tag).for_listing())
     return render(request, "articles/tag_detail.html", {"tag": tag, "page": page})
+
+
+def search(request: HttpRequest) -> HttpResponse:
+    """Published articles matching the reader's words, best and newest first, optionally in one section.
+
+    No words: the search form alone. Results are counted by section first, so the section filter offers
+    only sections that have results."""
+    query = parse(request.GET.get("q", ""))
+    context: dict = {"query": query.text, "section": None, "sections": [], "page": None}
+    if query.text:
+        results = Article.objects.published().search(query.text)
+        sections = results.order_by().values("section__slug", "section__name").annotate(count=Count("pk"))
+        context["sections"] = sorted(
+            (row for row in sections if row["section__slug"]), key=lambda row: (-row["count"], row["section__name"])
+        )
+        context["total"] = sum(row["count"] for row in sections)
+        chosen = request.GET.get("section", "")
+        context["section"] = next((row for row in context["sections"] if row["section__slug"] == chosen), None)
+        if context["section"] is not None:
+            results = results.filter(section__slug=chosen)
+        context["page"] = page = paginate(request, results.for_listing())
+        context["results"] = [
+            {
+                "article": article,
+                "headline": marked_html(article.marked_headline),
+                "summary": marked_html(article.marked_summary),
+                "excerpt": marked_html(article.marked_excerpt, from_html=True)
+                if has_marks(article.marked_excerpt)
+                else "",
+            }
+            for article in page.object_list
+        ]
+    response = render(request, "articles/search.html", context)
+    # Results change with every publication and are no page for search engines to index.
+    response["X-Robots-Tag"] = "noindex"
+    return response

@@ -9,7 +9,6 @@ instead (the admin's own select2 autocomplete, as the article form uses) and que
 chosen.
 """
 
-
 from django import forms
 from django.contrib import admin
 from django.contrib.admin.options import IncorrectLookupParameters

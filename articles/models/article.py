@@ -14,6 +14,7 @@ from django.utils.html import strip_tags
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
+from articles.search import search as full_text_search
 from comments.models import Comment, count_per_article
 from images.fields import PictureField
 from images.renditions import Picture, Rendition, nearest_rendition
@@ -112,6 +113,14 @@ class ArticleQuerySet(models.QuerySet):
         if user.has_perm(PUBLISH_PERMISSION) or not user.has_perm("articles.change_article"):
             return self
         return self.owned_by(user)
+
+    def search(self, text: str) -> "ArticleQuerySet":
+        """These articles matching a reader's search, most relevant and recent first (articles/search.py).
+
+        Start from published(): the index holds every article, drafts included, and only this filter
+        keeps them out of results. Each result carries search_rank and the marked_headline,
+        marked_summary and marked_excerpt that articles.search.marked_html turns into safe HTML."""
+        return full_text_search(self, text)
 
     def unpublished(self) -> "ArticleQuerySet":
         """Drafts and articles in review: work still in the writer's hands or waiting for an editor."""

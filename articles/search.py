@@ -1,0 +1,230 @@
+"""Full-text search of articles, in whichever database the site runs on (docs/decisions/search.md).
+
+PostgreSQL matches a stored, GIN-indexed tsvector; the embedded SQLite matches an FTS5 table. Both are kept
+by the database itself (migration 0009_search_index), so every save, publish, unpublish, QuerySet.update()
+and delete is reflected with no Python hook. This module holds what differs between the two: how the
+reader's text becomes a query, how matches are ranked, and how highlights are marked, safely.
+"""
+
+import html
+import re
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db import connections
+from django.db.models import Expression, F, FloatField, Func, QuerySet, TextField, Value
+from django.db.models.expressions import RawSQL
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+# A reader's search is a few words; anything longer is pasted text, and cutting it keeps the query cheap.
+MAX_QUERY_LENGTH = 200
+MAX_TERMS = 16
+# A match published RECENCY_DAYS ago counts half as much as the same match published now: news goes stale
+# in weeks, yet an older story with the words in its headline still beats a new one with them in passing.
+RECENCY_DAYS = 30
+# Weights of where the words are found. PostgreSQL's ts_rank gives labels A, B and C 1.0, 0.4 and 0.2; the
+# same order for SQLite's bm25(), per column.
+SQLITE_COLUMN_WEIGHTS = (10.0, 5.0, 1.0)
+# Private-use characters mark highlights while the text is still text, so escaping it cannot touch them and
+# no article text can forge a <mark>.
+START, STOP = "\ue000", "\ue001"
+# The excerpt of the body shown under a result, in words; about two lines of a result card.
+EXCERPT_WORDS = 30
+
+# PostgreSQL's built-in text search configurations, by the language part of LANGUAGE_CODE. A language not
+# listed is searched with "simple": words match as written, without stemming.
+POSTGRES_CONFIGS = {
+    "ar": "arabic", "ca": "catalan", "da": "danish", "de": "german", "el": "greek", "en": "english",
+    "es": "spanish", "eu": "basque", "fi": "finnish", "fr": "french", "ga": "irish", "hi": "hindi",
+    "hu": "hungarian", "hy": "armenian", "id": "indonesian", "it": "italian", "lt": "lithuanian",
+    "nb": "norwegian", "ne": "nepali", "nl": "dutch", "nn": "norwegian", "no": "norwegian", "pt": "portuguese",
+    "ro": "romanian", "ru": "russian", "sr": "serbian", "sv": "swedish", "ta": "tamil", "tr": "turkish",
+    "yi": "yiddish",
+}  # fmt: skip
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f\ue000-\uf8ff]")
+_TAG = re.compile(r"<[^>]*>")
+_MARKED = re.compile(f"{START}([^{START}{STOP}]*){STOP}")
+
+
+def language() -> str:
+    return settings.LANGUAGE_CODE.split("-")[0].lower()
+
+
+def postgres_config(language_code: str) -> str:
+    """The text search configuration for a language: its stemming and stop words."""
+    return POSTGRES_CONFIGS.get(language_code, "simple")
+
+
+def sqlite_tokenizer(language_code: str) -> str:
+    """FTS5 has one stemmer, Porter's, for English; other languages match whole words, accents folded."""
+    return ("porter " if language_code == "en" else "") + "unicode61 remove_diacritics 2"
+
+
+# The query ---------------------------------------------------------------------------------------------
+
+
+@dataclass
+class ReaderQuery:
+    """What a reader typed, as web search syntax: words, "quoted phrases", -exclusions and OR."""
+
+    text: str
+    groups: list[list[str]] = field(default_factory=list)  # all groups must match; any phrase of a group
+    excluded: list[str] = field(default_factory=list)
+
+    @property
+    def is_searchable(self) -> bool:
+        """Only exclusions (or nothing with a letter in it) would list every article: not a search."""
+        return bool(self.groups)
+
+
+def parse(raw: str) -> ReaderQuery:
+    """Read the reader's text the way websearch_to_tsquery does, never failing on what it cannot read."""
+    text = " ".join(_CONTROL.sub(" ", raw).split())[:MAX_QUERY_LENGTH]
+    query = ReaderQuery(text=text)
+    joining = False
+    for negated, phrase, word in re.findall(r'(-?)(?:"([^"]*)"?|([^\s"]+))', text)[: MAX_TERMS * 2]:
+        term = phrase if phrase else word
+        if not phrase and word.lower() == "or" and query.groups:
+            joining = True
+            continue
+        if not any(ch.isalnum() for ch in term):
+            continue
+        if negated:
+            query.excluded.append(term)
+        elif joining:
+            query.groups[-1].append(term)
+        else:
+            query.groups.append([term])
+        joining = False
+    return query
+
+
+def _fts5_string(term: str) -> str:
+    # An FTS5 string: the reader's words as one phrase, with no operator, column filter or prefix meaning.
+    return '"' + term.replace('"', '""') + '"'
+
+
+def fts5_match(query: ReaderQuery) -> str:
+    """The reader's query in FTS5 syntax, built only from quoted strings and the operators chosen here."""
+    expression = " AND ".join("(" + " OR ".join(_fts5_string(t) for t in group) + ")" for group in query.groups)
+    for term in query.excluded:
+        expression = f"({expression}) NOT {_fts5_string(term)}"
+    return expression
+
+
+# The search --------------------------------------------------------------------------------------------
+
+
+def search(articles: QuerySet, raw: str) -> QuerySet:
+    """`articles` narrowed to those matching the reader's text, best first, each annotated with
+    search_rank, marked_headline, marked_summary and marked_excerpt (text with START/STOP around matches)."""
+    query = parse(raw)
+    if not query.is_searchable:
+        return articles.none()
+    if connections[articles.db].vendor == "postgresql":
+        return _search_postgresql(articles, query)
+    return _search_sqlite(articles, query)
+
+
+def _recency(age_in_days: Func) -> Func:
+    template = f"(1.0 / (1.0 + %(expressions)s / {RECENCY_DAYS:.1f}))"
+    return Func(age_in_days, template=template, output_field=FloatField())
+
+
+class StoredSearchVector(Expression):
+    """articles_article.search_vector: a generated column only the PostgreSQL schema has (0009_search_index),
+    so it is not a model field, which would make SQLite select a column it lacks."""
+
+    def __init__(self) -> None:
+        from django.contrib.postgres.search import SearchVectorField
+
+        super().__init__(output_field=SearchVectorField())
+
+    def as_sql(self, compiler, connection) -> tuple[str, list]:
+        alias = compiler.quote_name_unless_alias(compiler.query.base_table)
+        return f"{alias}.search_vector", []
+
+
+def _search_postgresql(articles: QuerySet, query: ReaderQuery) -> QuerySet:
+    from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVectorExact
+
+    config = postgres_config(language())
+    tsquery = SearchQuery(query.text, search_type="websearch", config=config)
+    age = Func(
+        F("published_at"),
+        template="(EXTRACT(EPOCH FROM (NOW() - %(expressions)s)) / 86400.0)",
+        output_field=FloatField(),
+    )
+    options = {"start_sel": START, "stop_sel": STOP, "config": config}
+    # ts_headline over the body's text: tags removed first, so a fragment never ends inside one.
+    body_text = Func(F("body"), Value("<[^>]*>"), Value(" "), Value("g"), function="regexp_replace")
+    return (
+        articles.filter(SearchVectorExact(StoredSearchVector(), tsquery))
+        .annotate(
+            search_rank=SearchRank(StoredSearchVector(), tsquery) * _recency(age),
+            marked_headline=SearchHeadline("headline", tsquery, highlight_all=True, **options),
+            marked_summary=SearchHeadline("summary", tsquery, highlight_all=True, **options),
+            marked_excerpt=SearchHeadline(
+                body_text, tsquery, max_words=EXCERPT_WORDS, min_words=EXCERPT_WORDS // 2, **options
+            ),
+        )
+        .order_by("-search_rank", "-published_at", "-pk")
+    )
+
+
+SQLITE_TABLE = "articles_article_fts"
+
+
+class IndexRow(Func):
+    """One article's row of the FTS5 index under the reader's MATCH, for bm25(), highlight() and snippet().
+
+    FTS5 seeks to the rowid, so this costs a lookup per result rather than a second search."""
+
+    template = "(SELECT %(function)s FROM articles_article_fts WHERE articles_article_fts MATCH %(expressions)s)"
+    arg_joiner = " AND articles_article_fts.rowid = "
+
+    def __init__(self, function: str, match: str, output_field) -> None:
+        super().__init__(Value(match), F("pk"), function=function, output_field=output_field)
+
+
+def _search_sqlite(articles: QuerySet, query: ReaderQuery) -> QuerySet:
+    match = fts5_match(query)
+    weights = ", ".join(str(w) for w in SQLITE_COLUMN_WEIGHTS)
+    age = Func(F("published_at"), template="(julianday('now') - julianday(%(expressions)s))", output_field=FloatField())
+    marks = f"'{START}', '{STOP}'"
+    # The reader's text only ever travels as a parameter, already rewritten as quoted FTS5 strings.
+    matching = RawSQL("SELECT rowid FROM articles_article_fts WHERE articles_article_fts MATCH %s", [match])
+    # bm25() is lower for better matches; negated, it ranks the same way as PostgreSQL's ts_rank.
+    relevance = IndexRow(f"-bm25({SQLITE_TABLE}, {weights})", match, FloatField())
+    return (
+        articles.filter(pk__in=matching)
+        .annotate(
+            search_rank=relevance * _recency(age),
+            marked_headline=IndexRow(f"highlight({SQLITE_TABLE}, 0, {marks})", match, TextField()),
+            marked_summary=IndexRow(f"highlight({SQLITE_TABLE}, 1, {marks})", match, TextField()),
+            marked_excerpt=IndexRow(f"snippet({SQLITE_TABLE}, 2, {marks}, '…', {EXCERPT_WORDS})", match, TextField()),
+        )
+        .order_by("-search_rank", "-published_at", "-pk")
+    )
+
+
+# Highlights --------------------------------------------------------------------------------------------
+
+
+def marked_html(marked: str | None, *, from_html: bool = False) -> SafeString:
+    """Text with START/STOP around matches, as HTML with <mark>: escaped first, and only then the marks made
+    elements. Headline and summary are plain text, shown as typed; a body excerpt (`from_html`) is HTML
+    whose tags are dropped, even one cut in half at either end of the excerpt, and entities read."""
+    text = marked or ""
+    if from_html:
+        if ">" in text.split("<", 1)[0]:
+            text = text.split(">", 1)[1]
+        text = html.unescape(_TAG.sub(" ", re.sub(r"<[^>]*$", "", text)))
+    marked_up = _MARKED.sub(r"<mark>\1</mark>", escape(text))
+    return mark_safe(" ".join(marked_up.replace(START, "").replace(STOP, "").split()))  # noqa: S308
+
+
+def has_marks(marked: str | None) -> bool:
+    return bool(marked) and START in marked
