@@ -64,6 +64,8 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    # sitemap.xml and its sections (articles/sitemaps.py); only its views and templates, it has no models.
+    "django.contrib.sitemaps",
     # django-taggit, labelled "Tags" and with an address for every tag name; see articles/tags.py.
     "articles.tags.TagsConfig",
     "reversion",
