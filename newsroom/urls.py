@@ -7,6 +7,8 @@ from django.templatetags.static import static
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from newsroom import views
+
 admin.site.site_header = "Newsroom"
 admin.site.site_title = "Newsroom admin"
 admin.site.index_title = "Publishing"
@@ -30,6 +32,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("authors/", include("authors.urls")),
     path("comments/", include("comments.urls")),
+    path("pages/<slug:slug>/", include(([path("", views.page_detail, name="detail")], "pages"))),
     path("", include("articles.urls")),
 ]
 
