@@ -19,6 +19,7 @@ from taggit.models import Tag
 
 from articles.models import Article, Section
 from authors.models import Author
+from newsroom.publication import current_publication
 
 # Google's rules for a news sitemap (https://developers.google.com/search/docs/crawling-indexing/sitemaps/
 # news-sitemap, "Guidelines"): list only articles published in the last two days, and at most 1,000

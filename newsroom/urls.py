@@ -9,6 +9,7 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 from articles.sitemaps import SITEMAPS, news_sitemap
+from newsroom import views
 from newsroom.robots import robots_txt
 
 admin.site.site_header = "Newsroom"
@@ -44,6 +45,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("authors/", include("authors.urls")),
     path("comments/", include("comments.urls")),
+    path("pages/<slug:slug>/", include(([path("", views.page_detail, name="detail")], "pages"))),
     path("", include("articles.urls")),
 ]
 
