@@ -1,6 +1,6 @@
 from django.urls import path
 
-from articles import views
+from articles import feeds, views
 
 app_name = "articles"
 
@@ -12,4 +12,14 @@ urlpatterns = [
     path("sections/<slug:slug>/", views.section_detail, name="section"),
     path("tags/<tag_slug:slug>/", views.tag_detail, name="tag"),
     path("search/", views.search, name="search"),
+    # Feeds: RSS at feed/, Atom at feed/atom/. An author's feed is here, not in authors/urls.py, because it
+    # lists articles and authors/ sits below articles/; authors/urls.py has no route under <slug>/feed/.
+    path("feed/", feeds.ArticleFeed(), name="feed"),
+    path("feed/atom/", feeds.atom(feeds.ArticleFeed)(), name="feed_atom"),
+    path("sections/<slug:slug>/feed/", feeds.SectionFeed(), name="section_feed"),
+    path("sections/<slug:slug>/feed/atom/", feeds.atom(feeds.SectionFeed)(), name="section_feed_atom"),
+    path("tags/<tag_slug:slug>/feed/", feeds.TagFeed(), name="tag_feed"),
+    path("tags/<tag_slug:slug>/feed/atom/", feeds.atom(feeds.TagFeed)(), name="tag_feed_atom"),
+    path("authors/<slug:slug>/feed/", feeds.AuthorFeed(), name="author_feed"),
+    path("authors/<slug:slug>/feed/atom/", feeds.atom(feeds.AuthorFeed)(), name="author_feed_atom"),
 ]

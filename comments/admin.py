@@ -118,7 +118,7 @@ class CommentAdmin(admin.ModelAdmin):
         return False
 
     def index_note(self, request: HttpRequest) -> str:
-        """Shown beside "Comments" on the admin index (newsroom.admin.NewsroomAdminSite)."""
+        """Shown beside "Comments" on the admin index (newsroom.admin_site.NewsroomAdminSite)."""
         pending = Comment.objects.pending().count()
         return f"{pending} pending" if pending else ""
 

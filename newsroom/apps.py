@@ -1,20 +1,32 @@
-"""The site's own app config, and the admin configured with this site's AdminSite (newsroom/admin.py)."""
+"""The site's own app config, and the admin configured with this site's AdminSite (newsroom/admin_site.py)."""
 
 from django.apps import AppConfig
 from django.contrib.admin import apps as admin_apps
 
 
 class NewsroomConfig(AppConfig):
-    """Installs newsroom/ itself, so its site-wide management commands (ensure_admin) are found."""
+    """Installs newsroom/ itself: the publication record, the standing pages, and site-wide commands."""
 
     # The one "newsroom" picks, should INSTALLED_APPS ever name the package rather than a config.
     default = True
     name = "newsroom"
-    verbose_name = "Newsroom"
+    verbose_name = "Publication"
+
+    def ready(self) -> None:
+        # Signals rather than save() overrides: a queryset delete (the admin's bulk action) calls no
+        # delete() method, and the models need not know they are cached.
+        from django.db.models.signals import post_delete, post_save
+
+        from newsroom.models import Page, Publication
+        from newsroom.publication import forget_pages, forget_publication
+
+        for name, signal in (("saved", post_save), ("deleted", post_delete)):
+            signal.connect(forget_publication, sender=Publication, dispatch_uid=f"forget-publication-{name}")
+            signal.connect(forget_pages, sender=Page, dispatch_uid=f"forget-pages-{name}")
 
 
 class NewsroomAdminConfig(admin_apps.AdminConfig):
     # AdminConfig says default = True, which would make this a second candidate for "newsroom"; the module
     # is imported rather than the class for the same reason, since Django looks at every class in this one.
     default = False
-    default_site = "newsroom.admin.NewsroomAdminSite"
+    default_site = "newsroom.admin_site.NewsroomAdminSite"

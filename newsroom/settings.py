@@ -57,20 +57,22 @@ ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
-    # The admin with this site's index (pending comments shown there); see newsroom/admin.py.
+    # The admin with this site's index (pending comments shown there); see newsroom/admin_site.py.
     "newsroom.apps.NewsroomAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    # sitemap.xml and its sections (articles/sitemaps.py); only its views and templates, it has no models.
+    "django.contrib.sitemaps",
     # django-taggit, labelled "Tags" and with an address for every tag name; see articles/tags.py.
     "articles.tags.TagsConfig",
     "reversion",
     "csp",
     # Only for its static files: the article body's rich-text editor (articles/rich_text.py).
     "django_prose_editor",
-    # Site-wide code with no models: ensure_admin lives in newsroom/management/commands/.
+    # The publication record and the standing pages (newsroom/models.py); ensure_admin is among its commands.
     "newsroom.apps.NewsroomConfig",
     "images",
     "authors",
@@ -106,6 +108,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "articles.context_processors.navigation",
+                "newsroom.context_processors.publication",
             ],
         },
     },
@@ -223,6 +226,14 @@ IMAGE_PHOTO_MIN_SIZE = env_int("NEWSROOM_IMAGE_PHOTO_MIN_SIZE", 256)
 IMAGE_WIDTHS = env_widths("NEWSROOM_IMAGE_WIDTHS", "480,800,1200,1600")
 # Author photos, shown 72 and 128 CSS pixels wide: 1x, 2x and 3x of the larger.
 IMAGE_PHOTO_WIDTHS = env_widths("NEWSROOM_IMAGE_PHOTO_WIDTHS", "128,256,384")
+# The logo is shown 2.5rem (40 CSS pixels) tall in the header: 80 pixels high keeps it sharp at 2x. Its widths
+# cover a wide logo at that height at 1x to 3x; structured data asks for one at most 600 wide.
+IMAGE_LOGO_MIN_WIDTH = env_int("NEWSROOM_IMAGE_LOGO_MIN_WIDTH", 80)
+IMAGE_LOGO_MIN_HEIGHT = env_int("NEWSROOM_IMAGE_LOGO_MIN_HEIGHT", 80)
+IMAGE_LOGO_WIDTHS = env_widths("NEWSROOM_IMAGE_LOGO_WIDTHS", "200,400,600")
+# The default link-preview picture: Facebook and LinkedIn ask for 1200 × 630 and crop to that shape.
+IMAGE_SHARE_MIN_WIDTH = env_int("NEWSROOM_IMAGE_SHARE_MIN_WIDTH", 1200)
+IMAGE_SHARE_MIN_HEIGHT = env_int("NEWSROOM_IMAGE_SHARE_MIN_HEIGHT", 630)
 # Rendition formats, from avif, webp and jpeg. JPEG is required: it is the <img> every browser shows.
 # Browsers are offered AVIF, then WebP, then JPEG, smallest files first. AVIF is off by default: it
 # takes several times longer to encode, and editors wait for renditions when they save.
@@ -232,6 +243,9 @@ if "jpeg" not in IMAGE_FORMATS or not set(IMAGE_FORMATS) <= {"avif", "webp", "jp
 
 # Public page sizes: ten stories fit two screens of a phone without a second page load.
 ARTICLES_PER_PAGE = env_int("NEWSROOM_ARTICLES_PER_PAGE", 10)
+# Articles per feed: two pages' worth. A reader's app that polls a few times a day, or is a day late, still
+# finds every story since its last visit on a small newsroom's busy day; WordPress's default is ten.
+FEED_ITEMS = env_int("NEWSROOM_FEED_ITEMS", 20)
 
 # How long a shared preview link works without a login: a week covers a story waiting for a
 # colleague's read over a weekend. Changing DJANGO_SECRET_KEY ends every link at once.

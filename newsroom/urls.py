@@ -3,9 +3,14 @@
 from django.conf import settings
 from django.conf.urls.static import static as file_serving_patterns
 from django.contrib import admin
+from django.contrib.sitemaps import views as sitemap_views
 from django.templatetags.static import static
 from django.urls import include, path
 from django.views.generic import RedirectView
+
+from articles.sitemaps import SITEMAPS, news_sitemap
+from newsroom import views
+from newsroom.robots import robots_txt
 
 admin.site.site_header = "Newsroom"
 admin.site.site_title = "Newsroom admin"
@@ -25,11 +30,22 @@ class FaviconView(RedirectView):
 
 urlpatterns = [
     path("favicon.ico", FaviconView.as_view()),
+    path("robots.txt", robots_txt, name="robots_txt"),
+    # An index listing one sitemap per kind of page, each split into pages of Sitemap.limit URLs.
+    path(
+        "sitemap.xml",
+        sitemap_views.index,
+        {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap_section"},
+        name="sitemap",
+    ),
+    path("sitemap-<section>.xml", sitemap_views.sitemap, {"sitemaps": SITEMAPS}, name="sitemap_section"),
+    path("news-sitemap.xml", news_sitemap, name="news_sitemap"),
     # Before the admin's own URLs, whose catch-all would answer these addresses with a 404.
     path("admin/password_reset/", include("newsroom.password_reset")),
     path("admin/", admin.site.urls),
     path("authors/", include("authors.urls")),
     path("comments/", include("comments.urls")),
+    path("pages/<slug:slug>/", include(([path("", views.page_detail, name="detail")], "pages"))),
     path("", include("articles.urls")),
 ]
 

@@ -12,6 +12,7 @@ import redis
 from django.db import connection
 from django.db.backends.base.base import BaseDatabaseWrapper
 
+from newsroom.publication import current_publication, footer_pages
 from newsroom.settings import env_bool
 from tests.factories import AuthorFactory, UserFactory
 
@@ -133,6 +134,19 @@ def _isolated_cache(settings) -> None:
     test run, so without it a value cached by the SQLite pass of CI could answer in the PostgreSQL
     pass; the keys left behind expire with the cache's default timeout."""
     settings.CACHES = {"default": {**settings.CACHES["default"], "KEY_PREFIX": f"test-{uuid.uuid4().hex}"}}
+
+
+@pytest.fixture(autouse=True)
+def _warm_site_chrome(request, _isolated_cache) -> None:
+    """Every page's chrome (the publication record, the footer's page links) is read from the cache, as in
+    production once the first page has been served; page query counts are measured that way. The cold
+    cost is pinned once, in tests/newsroom/test_publication.py, rather than added to every page's count."""
+    wants_db = request.node.get_closest_marker("django_db") or {"db", "transactional_db"} & set(request.fixturenames)
+    if not wants_db:
+        return
+    request.getfixturevalue("transactional_db" if "transactional_db" in request.fixturenames else "db")
+    current_publication()
+    footer_pages()
 
 
 @pytest.fixture

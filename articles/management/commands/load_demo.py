@@ -7,7 +7,10 @@ from articles.demo import load_demo
 
 
 class Command(BaseCommand):
-    help = "Create the demo sections and import the sample article with its generated image. Safe to run again."
+    help = (
+        "Create the demo sections and pages (About, Ethics policy...) and import the sample article with its"
+        " generated image. Safe to run again."
+    )
 
     def handle(self, *args, **options) -> None:
         try:

@@ -1,0 +1,238 @@
+"""RSS 2.0 and Atom feeds of published articles: the whole site, and each section, tag and author.
+
+Every feed lists `Article.objects.published()`, newest first, FEED_ITEMS of them, with what a card shows
+fetched by for_listing(), so a feed costs the same queries for one article or twenty. Each entry has the
+headline, link, summary, publication and update times, every author on the byline, the section and tags as
+categories, the hero's share-sized JPEG, and the original source.
+
+Choices the specifications force:
+- RSS's <enclosure> requires the file's length in bytes, which the renditions JSON does not store (a storage
+  call per item would be needed); the picture is a Media RSS <media:content> instead, which takes the
+  width, height and type the JSON does have. Atom's enclosure link makes length optional (RFC 4287 4.2.7.6).
+- RSS's <source> names the RSS channel an item came from, and these sources are web pages, so the source is
+  an atom:link with rel="via" (RFC 4287 4.2.7.2: "the source of the information in the entry") in both.
+- RSS's <author> must be an email address, which bylines do not publish: each author is a dc:creator.
+- An Atom entry needs an author: the feed's author, the publication, covers an article without a byline.
+"""
+
+import copy
+
+from django.conf import settings
+from django.contrib.syndication.views import Feed
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed, rfc3339_date
+from django.utils.html import escape
+from django.utils.xmlutils import SimplerXMLGenerator
+from taggit.models import Tag
+
+from articles.models import Article, Section
+from authors.models import Author
+from images.renditions import ENCODERS
+from newsroom.publication import current_publication
+
+ATOM_NS = "http://www.w3.org/2005/Atom"
+MEDIA_NS = "http://search.yahoo.com/mrss/"
+
+
+class ArticleRssFeed(Rss201rev2Feed):
+    """RSS 2.0 with the Media RSS, Dublin Core and Atom namespaces the entries need."""
+
+    def rss_attributes(self) -> dict:
+        return {
+            **super().rss_attributes(),
+            "xmlns:media": MEDIA_NS,
+            "xmlns:dc": "http://purl.org/dc/elements/1.1/",
+            "xmlns:dcterms": "http://purl.org/dc/terms/",
+        }
+
+    def add_root_elements(self, handler: SimplerXMLGenerator) -> None:
+        super().add_root_elements(handler)
+        if self.feed.get("logo_url"):
+            handler.startElement("image", {})
+            handler.addQuickElement("url", self.feed["logo_url"])
+            handler.addQuickElement("title", self.feed["title"])
+            handler.addQuickElement("link", self.feed["link"])
+            handler.endElement("image")
+
+    def add_item_elements(self, handler: SimplerXMLGenerator, item: dict) -> None:
+        super().add_item_elements(handler, item)
+        for name in item["authors"]:
+            handler.addQuickElement("dc:creator", name)
+        if item["updateddate"] is not None:
+            # RSS has no update time of its own; Dublin Core's is the one readers know.
+            handler.addQuickElement("dcterms:modified", rfc3339_date(item["updateddate"]))
+        if item["picture"]:
+            handler.addQuickElement("media:content", "", item["picture"])
+        if item["via"]:
+            handler.addQuickElement("atom:link", "", {"rel": "via", **item["via"]})
+
+
+class ArticleAtomFeed(Atom1Feed):
+    """Atom (RFC 4287) with one author element per byline author and the picture as an enclosure link."""
+
+    def add_root_elements(self, handler: SimplerXMLGenerator) -> None:
+        super().add_root_elements(handler)
+        if self.feed.get("logo_url"):
+            handler.addQuickElement("logo", self.feed["logo_url"])
+
+    def add_item_elements(self, handler: SimplerXMLGenerator, item: dict) -> None:
+        super().add_item_elements(handler, item)
+        for name, uri in zip(item["authors"], item["author_uris"], strict=True):
+            handler.startElement("author", {})
+            handler.addQuickElement("name", name)
+            handler.addQuickElement("uri", uri)
+            handler.endElement("author")
+        if item["picture"]:
+            picture = item["picture"]
+            handler.addQuickElement("link", "", {"rel": "enclosure", "href": picture["url"], "type": picture["type"]})
+        if item["via"]:
+            handler.addQuickElement("link", "", {"rel": "via", **item["via"]})
+
+
+class ArticleFeed(Feed):
+    """The site's latest articles; the section, tag and author feeds narrow it with get_object() and items()."""
+
+    feed_type = ArticleRssFeed
+
+    def __call__(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        # One instance serves every request, and the Feed API hands item methods the item alone, while the
+        # picture's address needs the request's scheme and host: each request gets a copy that holds it.
+        feed = copy.copy(self)
+        feed.request = request
+        feed.publication = current_publication()
+        feed.language = feed.publication.language
+        return Feed.__call__(feed, request, *args, **kwargs)
+
+    # The feed ---------------------------------------------------------------------------------------
+
+    def title(self, obj: object) -> str:
+        return self.publication.name
+
+    def link(self, obj: object) -> str:
+        return reverse("articles:home")
+
+    def description(self, obj: object) -> str:
+        return self.publication.tagline or f"The latest stories from {self.publication.name}."
+
+    def subtitle(self, obj: object) -> str | None:
+        # Atom's name for the description; RSS ignores it.
+        return self.description(obj) if self.feed_type is ArticleAtomFeed else None
+
+    def author_name(self, obj: object) -> str:
+        return self.publication.name
+
+    def feed_extra_kwargs(self, obj: object) -> dict:
+        logo = self.publication.logo_rendition
+        return {"logo_url": self.request.build_absolute_uri(logo.url) if logo else ""}
+
+    def items(self, obj: object) -> list[Article]:
+        return list(self.articles(obj).for_listing()[: settings.FEED_ITEMS])
+
+    def articles(self, obj: object):
+        return Article.objects.published()
+
+    # Each entry -------------------------------------------------------------------------------------
+
+    def item_title(self, item: Article) -> str:
+        # Plain text in both: Atom says so (RFC 4287 3.1.1), and the RSS Profile advises titles without
+        # markup, so "<" and "&" are escaped once, by the XML. Django's default escapes them twice.
+        return item.headline
+
+    def item_description(self, item: Article) -> str:
+        # The summary is plain text and both formats carry the description as HTML: escaped, it stays text.
+        return escape(item.summary)
+
+    def item_pubdate(self, item: Article):
+        return item.published_at
+
+    def item_updateddate(self, item: Article):
+        # Never before publication: a story written last week and published today was not updated today.
+        return max(item.updated_at, item.published_at)
+
+    def item_categories(self, item: Article) -> list[str]:
+        section = [item.section.name] if item.section else []
+        return section + sorted(tag.name for tag in item.tags.all())
+
+    def item_extra_kwargs(self, item: Article) -> dict:
+        authors = item.byline_authors
+        return {
+            "authors": [author.name for author in authors],
+            "author_uris": [self.request.build_absolute_uri(author.get_absolute_url()) for author in authors],
+            "picture": self._picture(item),
+            "via": self._via(item),
+        }
+
+    def _via(self, item: Article) -> dict | None:
+        if not item.source_url:
+            return None
+        return {"href": item.source_url, **({"title": item.source_name} if item.source_name else {})}
+
+    def _picture(self, item: Article) -> dict | None:
+        share = item.share_image
+        if share is None:
+            return None
+        return {
+            "url": self.request.build_absolute_uri(share.url),
+            "type": ENCODERS["jpeg"].mime_type,
+            "medium": "image",
+            "width": str(share.width),
+            "height": str(share.height),
+        }
+
+
+class SectionFeed(ArticleFeed):
+    def get_object(self, request: HttpRequest, slug: str) -> Section:
+        return get_object_or_404(Section, slug=slug)
+
+    def title(self, obj: Section) -> str:
+        return f"{obj.name} · {self.publication.name}"
+
+    def link(self, obj: Section) -> str:
+        return obj.get_absolute_url()
+
+    def description(self, obj: Section) -> str:
+        return obj.description or f"The latest {obj.name} stories from {self.publication.name}."
+
+    def articles(self, obj: Section):
+        return Article.objects.published().filter(section=obj)
+
+
+class TagFeed(ArticleFeed):
+    def get_object(self, request: HttpRequest, slug: str) -> Tag:
+        return get_object_or_404(Tag, slug=slug)
+
+    def title(self, obj: Tag) -> str:
+        return f"{obj.name} · {self.publication.name}"
+
+    def link(self, obj: Tag) -> str:
+        return reverse("articles:tag", kwargs={"slug": obj.slug})
+
+    def description(self, obj: Tag) -> str:
+        return f"The latest stories on {obj.name} from {self.publication.name}."
+
+    def articles(self, obj: Tag):
+        return Article.objects.published().filter(tags=obj)
+
+
+class AuthorFeed(ArticleFeed):
+    def get_object(self, request: HttpRequest, slug: str) -> Author:
+        return get_object_or_404(Author, slug=slug)
+
+    def title(self, obj: Author) -> str:
+        return f"{obj.name} · {self.publication.name}"
+
+    def link(self, obj: Author) -> str:
+        return obj.get_absolute_url()
+
+    def description(self, obj: Author) -> str:
+        return f"The latest stories by {obj.name} in {self.publication.name}."
+
+    def articles(self, obj: Author):
+        return obj.articles.published()
+
+
+def atom(feed_class: type[ArticleFeed]) -> type[ArticleFeed]:
+    """The same feed in Atom."""
+    return type(f"{feed_class.__name__}Atom", (feed_class,), {"feed_type": ArticleAtomFeed})

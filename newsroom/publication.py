@@ -1,0 +1,74 @@
+"""The publication record and the footer's page links, as every page reads them: from the cache.
+
+Every public page shows the publication's name and its footer links, so both are kept in Django's
+cache (Redis in production, shared by every app server) and a warm page reads them with no query. A
+save or delete drops them (newsroom/apps.py connects the signals), at once and again after the commit,
+so no server keeps the old name once the change is committed.
+"""
+
+import hashlib
+from functools import partial
+
+from django.core.cache import cache
+from django.db import transaction
+from django.urls import reverse
+
+from newsroom.models import PUBLICATION_ID, Page, Publication
+
+# A day bounds how long a change made without save() (a queryset update(), a restored backup) stays
+# unseen; invalidation on save is what normally refreshes it.
+CACHE_SECONDS = 24 * 60 * 60
+
+
+def _key(model: type, name: str) -> str:
+    # The column names are in the key: after a migration adds a field, an instance pickled by the old code
+    # would lack it and cost a query per page, so the new code reads a key of its own.
+    columns = ",".join(field.attname for field in model._meta.concrete_fields)
+    return f"newsroom:{name}:{_digest(columns)}"
+
+
+def _digest(text: str) -> str:
+    """A short stable digest (Python's hash() differs between processes)."""
+    return hashlib.sha256(text.encode()).hexdigest()[:10]
+
+
+def current_publication() -> Publication:
+    """The one publication record, created with its defaults on first use.
+
+    Cold: one query (two or three more the first time ever, to create the row). Warm: none.
+    """
+    key = _key(Publication, "publication")
+    publication = cache.get(key)
+    if publication is None:
+        publication, _ = Publication.objects.get_or_create(pk=PUBLICATION_ID)
+        cache.set(key, publication, CACHE_SECONDS)
+    return publication
+
+
+def footer_pages() -> list[tuple[str, str]]:
+    """(title, address) of every standing page, in footer order. Cold: one query. Warm: none."""
+    key = _key(Page, "footer-pages")
+    links = cache.get(key)
+    if links is None:
+        links = [
+            (title, reverse("pages:detail", kwargs={"slug": slug}))
+            for title, slug in Page.objects.order_by("position", "title").values_list("title", "slug")
+        ]
+        cache.set(key, links, CACHE_SECONDS)
+    return links
+
+
+def forget_publication(**kwargs) -> None:
+    """Drop the cached record now, for this request's next read, and after the commit, since a request on
+    another server may have cached the old row in between."""
+    _forget(_key(Publication, "publication"))
+
+
+def forget_pages(**kwargs) -> None:
+    """Drop the cached footer links, as forget_publication does the record."""
+    _forget(_key(Page, "footer-pages"))
+
+
+def _forget(key: str) -> None:
+    cache.delete(key)
+    transaction.on_commit(partial(cache.delete, key))

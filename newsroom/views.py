@@ -1,0 +1,11 @@
+"""The standing pages editors write: About, Ethics policy, Contact and the like."""
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+
+from newsroom.models import Page
+
+
+def page_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    page = get_object_or_404(Page, slug=slug)
+    return render(request, "newsroom/page_detail.html", {"page": page})
