@@ -1,5 +1,5 @@
 """Writes with rules on articles, shared by the admin and commands: saving an article, the editorial
-workflow, withdrawals, correction notes and restoring revisions.
+workflow, withdrawals, correction notes, restoring revisions and deleting articles.
 
 Every save of an article's row from the admin's form, a revision restore or the importer goes through
 `save_article`, which applies the publishing defaults and keeps old addresses; Article.save() only
@@ -20,14 +20,24 @@ from datetime import datetime
 
 import reversion
 from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F, QuerySet
 from django.utils import timezone
 from django.utils.formats import date_format
-from reversion.models import Revision
+from reversion.models import Revision, Version
 
-from articles.models import PUBLISH_PERMISSION, Article, Byline, Correction, Section, SlugRedirect, StatusChange
+from articles.models import (
+    PUBLISH_PERMISSION,
+    Article,
+    Byline,
+    Correction,
+    Section,
+    SlugRedirect,
+    StatusChange,
+    TaggedArticle,
+)
 from articles.revisions import saved_in, with_followed_rows
 from authors.models import Author
 
@@ -277,3 +287,42 @@ def restore_revision(*, article: Article, revision: Revision, user: AbstractBase
     when = date_format(timezone.localtime(revision.date_created), "DATETIME_FORMAT")
     keep_revisions([article.pk], comment=f"Restored the version saved on {when}.", user=user)
     return article
+
+
+@transaction.atomic
+def delete_articles(articles: QuerySet[Article]) -> int:
+    """Delete articles with every row that is part of them, and the revisions that kept them.
+
+    Comments, bylines, tags, corrections, old addresses and status changes go by their CASCADE foreign keys.
+    Revisions name their rows by id, not by a foreign key, so they are deleted here: an article taken down
+    (a duplicate, a legal takedown) leaves no copy of its words in the history. Returns how many articles went.
+    """
+    ids = list(articles.values_list("pk", flat=True))
+    _forget_revisions(ids)
+    deleted = Article.objects.filter(pk__in=ids).delete()[1]
+    return deleted.get(Article._meta.label, 0)
+
+
+def _forget_revisions(article_ids: list[int]) -> None:
+    """Delete the revisions of these articles. A revision from a bulk action also holds other articles;
+    only these articles' rows leave it, so the others' history stays whole."""
+    keys = [str(pk) for pk in article_ids]
+    article_type = ContentType.objects.get_for_model(Article)
+    holding = set(
+        Version.objects.filter(content_type=article_type, object_id__in=keys).values_list("revision_id", flat=True)
+    )
+    shared = set(
+        Version.objects.filter(content_type=article_type, revision_id__in=holding)
+        .exclude(object_id__in=keys)
+        .values_list("revision_id", flat=True)
+    )
+    Revision.objects.filter(pk__in=holding - shared).delete()
+    # Which article a followed row belonged to is in its stored fields (as articles.revisions.saved_in reads it).
+    owner_field = {Article: "id", Byline: "article_id", Correction: "article_id", TaggedArticle: "content_object_id"}
+    doomed = set(article_ids)
+    leaving = [
+        version.pk
+        for version in Version.objects.filter(revision_id__in=shared).select_related("content_type")
+        if (field := owner_field.get(version.content_type.model_class())) and version.field_dict[field] in doomed
+    ]
+    Version.objects.filter(pk__in=leaving).delete()

@@ -4,6 +4,7 @@ import unicodedata
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 
 from articles.models import Article
 from comments.models import Comment
@@ -22,6 +23,17 @@ def _reject_unreadable(value: str) -> None:
     # Django decodes invalid UTF-8 in a request to U+FFFD; storing it would keep garbage for good.
     if "\ufffd" in value:
         raise ValidationError("This text contains characters that could not be read. Please type it again.")
+
+
+def _fits_in_a_comment(value: str) -> None:
+    # Instead of Django's "Ensure this value has at most 5000 characters": the reader learns the limit and
+    # the length in numbers they can read, and the bound form shows the whole text again to shorten.
+    if len(value) > BODY_MAX:
+        raise ValidationError(
+            f"Comments can be up to {BODY_MAX:,} characters; yours has {len(value):,}. "
+            "Your text is still below: shorten it and post again.",
+            code="max_length",
+        )
 
 
 def _reject_control_characters(value: str, *, allow_newlines: bool) -> None:
@@ -69,6 +81,8 @@ class CommentForm(forms.ModelForm):
         self.form_token: FormToken | None = None
         self.fields["website"].widget.attrs.update({"autocomplete": "off", "tabindex": "-1"})
         self.fields["website"].validators = []  # not even the NUL-byte check every CharField has
+        body = self.fields["body"]  # its widget keeps maxlength, so a browser takes no more than fits
+        body.validators = [v for v in body.validators if not isinstance(v, MaxLengthValidator)] + [_fits_in_a_comment]
         self.fields["name"].widget.attrs["autocomplete"] = "name"
         self.fields["email"].widget.attrs["autocomplete"] = "email"
         self.fields["notify_replies"].label_suffix = ""  # a checkbox's label follows it

@@ -211,6 +211,12 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# The most of a form's text fields Django reads into memory (files are streamed and do not count). Django's
+# 2.5 MB refused a reader's megabyte of pasted emoji: a browser sends each emoji's four bytes of UTF-8 as twelve
+# percent-encoded ones. Four megabytes reads a megabyte of text in any script and the rest of the form, so the
+# comment form can answer with the text and its length; beyond it, newsroom/errors.py says the post was too large.
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("NEWSROOM_FORM_MAX_BYTES", 4_000_000)
+
 # Images (the images app). What an upload may be, and the renditions readers get instead of it.
 # A full-resolution camera JPEG is 5-15 MB; nothing an editor needs to upload is larger than this.
 IMAGE_MAX_BYTES = env_int("NEWSROOM_IMAGE_MAX_BYTES", 20_000_000)

@@ -16,6 +16,9 @@ admin.site.site_header = "Newsroom"
 admin.site.site_title = "Newsroom admin"
 admin.site.index_title = "Publishing"
 
+# A post too large to read is answered with a page that says so (413), other bad requests as before.
+handler400 = "newsroom.errors.bad_request"
+
 
 class FaviconView(RedirectView):
     """Browsers ask for /favicon.ico on pages that name no icon, such as the admin's; the answer is the site's."""

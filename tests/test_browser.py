@@ -431,3 +431,32 @@ def test_a_hostile_comment_shows_as_text(page: Page, browser_errors: list[str]) 
     expect(shown.locator(".comment__name")).to_have_text('<img src=x onerror=alert("name")>')
     assert shown.locator("img, script, b").count() == 0
     assert browser_errors == []  # no alert() ran, no CSP violation
+
+
+@pytest.mark.usefixtures("roles")
+def test_editor_deletes_a_story_with_comments_and_its_conversation_goes_with_it(
+    page: Page, browser_errors: list[str]
+) -> None:
+    UserFactory(username="dana", is_staff=True, roles=["Editor"])
+    article = ArticleFactory(published=True, headline="Duplicate: ferry timetable changes")
+    first = CommentFactory(article=article, status=Comment.Status.APPROVED, body="Which ferries?")
+    CommentFactory(article=article, parent=first, root=first, status=Comment.Status.APPROVED, body="All of them.")
+    address = article.get_absolute_url()
+    assert page.goto(address).ok
+
+    log_in(page, "dana", f"/admin/articles/article/{article.pk}/change/")
+    page.get_by_role("link", name="Delete", exact=True).click()
+    expect(page.get_by_text("Are you sure you want to delete the article")).to_be_visible()
+    # The summary says how much of the conversation goes.
+    expect(page.get_by_role("listitem").filter(has_text="Comments: 2")).to_be_visible()
+    expect(page.get_by_text("permission to delete")).to_have_count(0)
+    page.get_by_role("button", name="Yes, I’m sure").click()
+    expect(page.locator(".messagelist .success")).to_contain_text("was deleted successfully")
+
+    assert not Article.objects.filter(pk=article.pk).exists()
+    assert not Comment.objects.filter(article_id=article.pk).exists()
+    assert browser_errors == []
+    gone = page.goto(address)
+    assert gone is not None and gone.status == 404
+    expect(page.get_by_role("heading", level=1)).to_be_visible()  # the site's own 404 page
+    assert [error for error in browser_errors if "404" not in error] == []

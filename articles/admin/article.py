@@ -1,7 +1,7 @@
 """What editors see of articles: the article list and form with its byline, status steps, corrections and
 previews. Beside it in this package: the form's rules (forms.py), the tags field (widgets.py), the list's
-workflow actions (actions.py) and filters (filters.py), the revision history views (history.py), and the
-byline and correction inlines (inlines.py).
+workflow actions (actions.py) and filters (filters.py), the revision history views (history.py), the
+byline and correction inlines (inlines.py), and deleting an article with its comments (deletion.py).
 
 Writers and editors share one article admin. Editors (with articles.publish_article) see every article and
 take every step of the workflow; writers see the articles they created or are on the byline of, edit them
@@ -26,6 +26,7 @@ from django.utils.safestring import SafeString
 from django.utils.text import smart_split, unescape_string_literal
 
 from articles.admin.actions import ArticleActionsMixin
+from articles.admin.deletion import ArticleDeletionMixin
 from articles.admin.filters import ArticleChangeList, AuthorFilter, MyDraftsFilter, TagFilter
 from articles.admin.forms import ArticleAdminForm
 from articles.admin.history import ArticleHistoryMixin
@@ -43,7 +44,7 @@ PREVIEW_WIDTH = 480
 
 
 @admin.register(Article)
-class ArticleAdmin(ArticleActionsMixin, ArticleHistoryMixin, admin.ModelAdmin):
+class ArticleAdmin(ArticleActionsMixin, ArticleHistoryMixin, ArticleDeletionMixin, admin.ModelAdmin):
     form = ArticleAdminForm
     list_display = ["headline", "section", "workflow_status", "published_at", "is_live", "byline", "comment_link"]
     list_filter = [MyDraftsFilter, "status", "section", AuthorFilter, TagFilter, "published_at"]

@@ -37,7 +37,7 @@ def assert_form_error(response, field: str | None, message: str) -> None:
         ({"body": " \n\t "}, "body", "This field is required."),
         ({"name": "n" * 81}, "name", "Ensure this value has at most 80 characters (it has 81)."),
         ({"email": "e" * 243 + "@example.com"}, "email", "Ensure this value has at most 254 characters (it has 255)."),
-        ({"body": "x" * 5001}, "body", "Ensure this value has at most 5000 characters (it has 5001)."),
+        ({"body": "x" * 5001}, "body", "Comments can be up to 5,000 characters; yours has 5,001."),
         ({"name": "nul\x00byte"}, "name", "Null characters are not allowed."),
         ({"email": "a\x00@example.com"}, "email", "Null characters are not allowed."),
         ({"body": "nul\x00byte"}, "body", "Null characters are not allowed."),
