@@ -78,7 +78,7 @@ def post_comment_view(request: HttpRequest, slug: str) -> HttpResponse:
         response = redirect(comment.get_absolute_url())
     else:
         messages.success(request, HELD_MESSAGE, extra_tags=MESSAGE_TAG)
-        response = redirect(f"{article.get_absolute_url()}#comments")
+        response = redirect(f"{article.get_absolute_url()}#comment-notice")
     remember_author(response, request, name=data["name"], email=data["email"], remember=data["remember"])
     return response
 

@@ -34,7 +34,7 @@ def test_a_comment_is_stored_pending_and_the_reader_is_told_it_awaits_moderation
     response = client.post(
         post_url(article), form_data(), follow=True, REMOTE_ADDR="198.51.100.4", HTTP_USER_AGENT="UA/1"
     )
-    assert response.redirect_chain == [(f"{article.get_absolute_url()}#comments", 302)]
+    assert response.redirect_chain == [(f"{article.get_absolute_url()}#comment-notice", 302)]
     html = response.content.decode()
     # The message sits in the comment section the reader lands on, not at the top of the page.
     assert f'<p class="message message--success" id="comment-notice" role="status">{HELD_MESSAGE}</p>' in html
