@@ -175,7 +175,7 @@ def test_editor_previews_a_draft_and_shares_it_with_a_colleague_without_a_login(
     page.get_by_role("button", name="Save and preview").click()
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Port strike talks resume on Monday")
-    expect(page.get_by_role("status").filter(has_text="Preview — not published")).to_be_visible()
+    expect(page.get_by_role("status").filter(has_text="Preview — Draft, not published")).to_be_visible()
 
     colleague = browser.new_context(base_url=live_server.url)
     try:
