@@ -13,6 +13,7 @@ class Element:
     parent: "Element | None" = None
     children: list["Element"] = field(default_factory=list)
     text: str = ""
+    own_text: str = ""  # the text directly inside it, not inside its children
 
     @property
     def classes(self) -> list[str]:
@@ -56,6 +57,8 @@ class _Builder(HTMLParser):
     def handle_data(self, data: str) -> None:
         for element in self.open:
             element.text += data
+        if self.open:
+            self.open[-1].own_text += data
 
 
 def elements(html: str) -> list[Element]:

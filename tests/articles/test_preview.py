@@ -52,7 +52,7 @@ def test_staff_see_a_draft_exactly_as_readers_will_with_a_banner(editor_client, 
     assert response.status_code == 200
     assert response.templates[0].name == "articles/article_detail.html"
     html = response.content.decode()
-    assert '<h1 class="story__headline">Budget leaks ahead of vote</h1>' in html
+    assert '<h1 class="story__headline" dir="auto">Budget leaks ahead of vote</h1>' in html
     assert "Not yet out." in html
     assert "Preview — Draft, not published" in html
     assert '<meta name="robots" content="noindex">' in html
@@ -150,7 +150,7 @@ def test_save_and_preview_saves_the_draft_and_opens_its_preview(editor_client, d
     assert draft.headline == "Budget leaks before the vote"
     assert response.redirect_chain == [(preview_url(draft), 302)]
     html = response.content.decode()
-    assert '<h1 class="story__headline">Budget leaks before the vote</h1>' in html
+    assert '<h1 class="story__headline" dir="auto">Budget leaks before the vote</h1>' in html
     assert "was saved. This is how readers will see it." in html
 
 
@@ -204,7 +204,7 @@ def test_a_colleague_without_a_login_sees_the_draft_through_the_shared_link(edit
 
     assert response.status_code == 200
     html = response.content.decode()
-    assert '<h1 class="story__headline">Budget leaks ahead of vote</h1>' in html
+    assert '<h1 class="story__headline" dir="auto">Budget leaks ahead of vote</h1>' in html
     assert "Preview — Draft, not published" in html
     assert set(re.split(r",\s*", response["Cache-Control"])) >= {"private", "no-store"}
     assert response["X-Robots-Tag"] == "noindex"

@@ -297,7 +297,7 @@ def test_a_reply_link_opens_the_form_for_that_comment(client, article):
     parent = approved(article, name="Ada")
     html = client.get(article.get_absolute_url(), {"reply_to": parent.pk}).content.decode()
     assert f'href="{article.get_absolute_url()}?reply_to={parent.pk}#comment-form"' in html
-    assert "Reply to Ada</h2>" in html
+    assert "Reply to <bdi>Ada</bdi></h2>" in html
     assert f'<input type="hidden" name="parent" value="{parent.pk}">' in html
     assert "Post reply</button>" in html
 
@@ -330,7 +330,7 @@ def test_a_reply_is_shown_indented_under_its_parent_and_linked_to_it(client, art
     nested = html.index('<ol class="comment-replies">', start)
     assert start < nested < html.index(f'id="comment-{reply.pk}"')
     assert f'class="comment comment--depth-1" id="comment-{reply.pk}"' in html
-    assert f'in reply to <a href="#comment-{parent.pk}">Ada</a>' in html
+    assert f'in reply to <a href="#comment-{parent.pk}" dir="auto">Ada</a>' in html
 
 
 def test_replies_deeper_than_the_limit_stay_at_the_last_level(client, article):
@@ -341,7 +341,7 @@ def test_replies_deeper_than_the_limit_stay_at_the_last_level(client, article):
     depths = [int(html.split(f'id="comment-{c.pk}"')[0].rsplit("comment--depth-", 1)[1][0]) for c in chain]
     assert depths == [0, 1, 2, 2, 2]
     # each still says which comment it answers
-    assert f'in reply to <a href="#comment-{chain[3].pk}">' in html
+    assert f'in reply to <a href="#comment-{chain[3].pk}" dir="auto">' in html
 
 
 class CommentTree(HTMLParser):
