@@ -3,7 +3,6 @@
 import hashlib
 import ipaddress
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import models
@@ -11,7 +10,6 @@ from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 
-from comments.pages import page_query
 from newsroom.sanitize import render_comment_text
 from newsroom.text import clean_line, clean_lines
 
@@ -129,18 +127,9 @@ class Comment(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
-        """The comment on its page of the article. Costs one query: the threads before its own."""
-        root_id = self.root_id or self.pk
-        root_created = Subquery(Comment.objects.filter(pk=root_id).values("created_at")[:1])
-        before = (
-            Comment.objects.threads()
-            .filter(article_id=self.article_id)
-            .filter(Q(created_at__lt=root_created) | Q(created_at=root_created, pk__lt=root_id))
-            .count()
-        )
-        url = reverse("articles:detail", kwargs={"slug": self.article.slug})
-        query = page_query(before // settings.COMMENTS_THREADS_PER_PAGE + 1).urlencode()
-        return f"{url}?{query}#comment-{self.pk}" if query else f"{url}#comment-{self.pk}"
+        """The comment's lasting address. Costs no query: the link answers with a redirect to the page
+        the comment is on (comments.views.comment_link), which an email or a list of links need not know."""
+        return reverse("comments:permalink", kwargs={"pk": self.pk})
 
     def clean(self) -> None:
         super().clean()

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from django.conf import settings
-from django.db.models import Q
+from django.db.models import Q, Subquery
 from django.http import QueryDict
 
 from articles.models import Article
@@ -96,6 +96,19 @@ def page_number(raw: object, num_pages: int) -> int:
     except (TypeError, ValueError):
         return 1
     return min(max(number, 1), num_pages)
+
+
+def page_of(comment: Comment) -> int:
+    """The number of the page `comment` is shown on, in one query: the visible threads before its own."""
+    root_id = comment.root_id or comment.pk
+    root_created = Subquery(Comment.objects.filter(pk=root_id).values("created_at")[:1])
+    before = (
+        Comment.objects.threads()
+        .filter(article_id=comment.article_id)
+        .filter(Q(created_at__lt=root_created) | Q(created_at=root_created, pk__lt=root_id))
+        .count()
+    )
+    return before // settings.COMMENTS_THREADS_PER_PAGE + 1
 
 
 def comment_page(article: Article, raw_number: object) -> CommentPage:

@@ -11,8 +11,10 @@ from comments.cookies import remember_author
 from comments.forms import CommentForm
 from comments.models import Comment
 from comments.notifications import read_unsubscribe_token
+from comments.pages import page_query
 from comments.ratelimit import Limit, hit
 from comments.services import CommentRefused, post_comment, unsubscribe_replies
+from comments.threads import page_of
 from newsroom.client_ip import client_ip
 
 # Messages about the reader's own comment carry this tag: the comment section shows them, next to
@@ -76,9 +78,24 @@ def post_comment_view(request: HttpRequest, slug: str) -> HttpResponse:
         response = redirect(comment.get_absolute_url())
     else:
         messages.success(request, HELD_MESSAGE, extra_tags=MESSAGE_TAG)
-        response = redirect(f"{article.get_absolute_url()}#comments")
+        response = redirect(f"{article.get_absolute_url()}#comment-notice")
     remember_author(response, request, name=data["name"], email=data["email"], remember=data["remember"])
     return response
+
+
+def comment_link(request: HttpRequest, pk: int) -> HttpResponse:
+    """A comment's lasting address: on to the page of the article the comment is on, at the comment.
+
+    The page is found here, when the link is followed, so making a link costs nothing. A comment that
+    readers cannot see (held, removed, in a removed thread, on an unpublished story) gives the same 404
+    as one that never existed.
+    """
+    comment = get_object_or_404(
+        Comment.objects.visible().filter(article__in=Article.objects.published()).select_related("article"), pk=pk
+    )
+    query = page_query(page_of(comment)).urlencode()
+    url = comment.article.get_absolute_url()
+    return redirect(f"{url}?{query}#comment-{pk}" if query else f"{url}#comment-{pk}")
 
 
 def _article_page(

@@ -6,6 +6,7 @@ Every test also checks that the browser logged no error: a Content Security Poli
 logged as one, and the site allows no inline script or style.
 """
 
+import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -174,7 +175,7 @@ def test_editor_previews_a_draft_and_shares_it_with_a_colleague_without_a_login(
     page.get_by_role("button", name="Save and preview").click()
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Port strike talks resume on Monday")
-    expect(page.get_by_role("status").filter(has_text="Preview — not published")).to_be_visible()
+    expect(page.get_by_role("status").filter(has_text="Preview — Draft, not published")).to_be_visible()
 
     colleague = browser.new_context(base_url=live_server.url)
     try:
@@ -460,3 +461,88 @@ def test_editor_deletes_a_story_with_comments_and_its_conversation_goes_with_it(
     assert gone is not None and gone.status == 404
     expect(page.get_by_role("heading", level=1)).to_be_visible()  # the site's own 404 page
     assert [error for error in browser_errors if "404" not in error] == []
+
+
+# A reader on a phone -------------------------------------------------------------------------------
+
+PHONE = {"width": 375, "height": 667}
+
+
+def long_story(headline: str) -> Article:
+    """A story long enough that, on a phone, the comment form is thousands of pixels below the headline."""
+    body = "".join(
+        f"<p>Paragraph {n} of the story, long enough to wrap over several lines on a phone.</p>" for n in range(60)
+    )
+    article = ArticleFactory(published=True, headline=headline, body=body)
+    for n in range(8):
+        CommentFactory(article=article, status=Comment.Status.APPROVED, body=f"Earlier comment {n}. " * 20)
+    return article
+
+
+def send_comment(page: Page, *, name: str, email: str, body: str) -> None:
+    page.get_by_role("textbox", name="Name").fill(name)
+    page.get_by_role("textbox", name="Email").fill(email)
+    page.get_by_role("textbox", name="Comment").fill(body)
+    page.get_by_role("button", name="Post comment").click()
+
+
+def test_a_reader_on_a_phone_lands_at_what_to_fix_and_then_at_their_comment(
+    open_page: Callable[[], Page], browser_errors: list[str]
+) -> None:
+    article = long_story("Ferry timetable changes from June")
+    CommentFactory(article=article, status=Comment.Status.APPROVED, email="ada@example.com")  # a known author
+    page = open_page()
+    page.set_viewport_size(PHONE)
+    page.goto(article.get_absolute_url())
+
+    send_comment(page, name="Ada", email="ada@", body="")
+
+    expect(page).to_have_title(re.compile(r"^Error: Ferry timetable"))
+    summary = page.get_by_role("alert").filter(has_text="There is a problem with your comment")
+    expect(summary).to_be_in_viewport()
+    expect(summary).to_be_focused()  # a screen reader starts there too
+    assert page.evaluate("window.scrollY") > 2000  # it is the page, not its top, that moved
+    for label, error in (("Comment", "This field is required."), ("Email", "Enter a valid email address.")):
+        summary.get_by_role("link", name=f"{label}: {error}").click()
+        field = page.get_by_role("textbox", name=label)
+        expect(field).to_be_focused()
+        expect(field).to_be_in_viewport()
+        expect(page.locator(f"label[for='{field.get_attribute('id')}']")).to_be_in_viewport()
+        expect(field).to_have_accessible_description(re.compile(re.escape(error)))
+
+    page.get_by_role("textbox", name="Email").fill("ada@example.com")
+    page.get_by_role("textbox", name="Comment").fill("The 7:15 is gone, then.")
+    page.get_by_role("button", name="Post comment").click()
+
+    comment = Comment.objects.get(body="The 7:15 is gone, then.")
+    assert comment.status == Comment.Status.APPROVED
+    expect(page.locator(f"#comment-{comment.pk}")).to_be_in_viewport()
+    assert page.url.endswith(f"#comment-{comment.pk}")
+    expect(page).not_to_have_title(re.compile("^Error"))
+
+    # A first-time commenter's comment is held: they land at the message saying so.
+    newcomer = open_page()
+    newcomer.set_viewport_size(PHONE)
+    newcomer.goto(article.get_absolute_url())
+    send_comment(newcomer, name="Bea", email="bea@example.com", body="Will the night boat stay?")
+    expect(newcomer.get_by_text("awaiting moderation")).to_be_in_viewport()
+    assert browser_errors == []
+
+
+def test_without_javascript_the_reader_still_lands_at_the_summary_and_its_links_reach_the_fields(
+    browser: Browser, live_server
+) -> None:
+    article = long_story("Ferry timetable changes from June")
+    context = browser.new_context(base_url=live_server.url, java_script_enabled=False, viewport=PHONE)
+    try:
+        page = context.new_page()
+        page.goto(article.get_absolute_url())
+        send_comment(page, name="", email="ada@example.com", body="Will the night boat stay?")
+        expect(page).to_have_title(re.compile(r"^Error: "))
+        summary = page.get_by_role("alert").filter(has_text="There is a problem with your comment")
+        expect(summary).to_be_in_viewport()
+        summary.get_by_role("link", name="Name: This field is required.").click()
+        expect(page.get_by_role("textbox", name="Name")).to_be_in_viewport()
+        assert page.url.endswith("#id_name")
+    finally:
+        context.close()

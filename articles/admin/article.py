@@ -125,6 +125,10 @@ class ArticleAdmin(ArticleActionsMixin, ArticleHistoryMixin, ArticleDeletionMixi
             js=[*autocomplete._js, "admin-extra/autocomplete-filter.js"], css=autocomplete._css
         )
 
+    def view_on_site(self, obj: Article) -> str:
+        """A story readers cannot see yet (draft, in review, scheduled) opens in its preview, not a 404."""
+        return obj.get_absolute_url() if obj.is_published else reverse("articles:preview", args=[obj.pk])
+
     def get_queryset(self, request: HttpRequest) -> QuerySet[Article]:
         # Bylines with their authors arrive with the page of articles, and ArticleChangeList adds the comment
         # counts, so the changelist costs the same number of queries for one row or a hundred.

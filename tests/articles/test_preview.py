@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 import pytest
 from django.contrib.auth.models import Permission
 from django.core import signing
+from django.template.defaultfilters import date as date_filter
 from django.urls import reverse
 from django.utils import timezone
 
@@ -51,9 +52,9 @@ def test_staff_see_a_draft_exactly_as_readers_will_with_a_banner(editor_client, 
     assert response.status_code == 200
     assert response.templates[0].name == "articles/article_detail.html"
     html = response.content.decode()
-    assert '<h1 class="story__headline">Budget leaks ahead of vote</h1>' in html
+    assert '<h1 class="story__headline" dir="auto">Budget leaks ahead of vote</h1>' in html
     assert "Not yet out." in html
-    assert "Preview — not published" in html
+    assert "Preview — Draft, not published" in html
     assert '<meta name="robots" content="noindex">' in html
 
 
@@ -149,7 +150,7 @@ def test_save_and_preview_saves_the_draft_and_opens_its_preview(editor_client, d
     assert draft.headline == "Budget leaks before the vote"
     assert response.redirect_chain == [(preview_url(draft), 302)]
     html = response.content.decode()
-    assert '<h1 class="story__headline">Budget leaks before the vote</h1>' in html
+    assert '<h1 class="story__headline" dir="auto">Budget leaks before the vote</h1>' in html
     assert "was saved. This is how readers will see it." in html
 
 
@@ -203,8 +204,8 @@ def test_a_colleague_without_a_login_sees_the_draft_through_the_shared_link(edit
 
     assert response.status_code == 200
     html = response.content.decode()
-    assert '<h1 class="story__headline">Budget leaks ahead of vote</h1>' in html
-    assert "Preview — not published" in html
+    assert '<h1 class="story__headline" dir="auto">Budget leaks ahead of vote</h1>' in html
+    assert "Preview — Draft, not published" in html
     assert set(re.split(r",\s*", response["Cache-Control"])) >= {"private", "no-store"}
     assert response["X-Robots-Tag"] == "noindex"
     # The link is the key, so it is not sent on to sites the story links to.
@@ -291,3 +292,68 @@ def test_a_shared_link_shows_corrections_like_the_page_does(client):
 
 def test_a_preview_number_too_big_to_be_an_id_is_a_404(editor_client):
     assert editor_client.get(f"/articles/{'9' * 25}/preview/").status_code == 404
+
+
+# What a preview says the story is --------------------------------------------------------------
+
+
+def shown_date(moment: datetime) -> str:
+    return date_filter(timezone.localtime(moment), "j F Y, H:i")
+
+
+@pytest.mark.parametrize(("status", "says"), [(Article.Status.DRAFT, "Draft"), (Article.Status.IN_REVIEW, "In review")])
+def test_a_preview_of_an_unpublished_story_says_what_it_is_and_claims_no_publication(editor_client, status, says):
+    article = ArticleFactory(status=status, published_at=None)
+
+    html = editor_client.get(preview_url(article)).content.decode()
+
+    assert f"Preview — {says}, not published" in html
+    assert f'<span class="dateline">{says}, not published</span>' in html
+    assert "Published <time" not in html
+    assert 'datetime=""' not in html
+
+
+def test_a_preview_of_a_scheduled_story_says_when_it_goes_out(editor_client):
+    when = timezone.now() + timedelta(days=2)
+    article = ArticleFactory(status=Article.Status.PUBLISHED, published_at=when)
+
+    html = editor_client.get(preview_url(article)).content.decode()
+
+    stamp = f'<time datetime="{timezone.localtime(when).isoformat()}">{shown_date(when)}</time>'
+    assert f"Preview — Scheduled for {stamp}" in html
+    assert f'<span class="dateline">Scheduled for {stamp}</span>' in html
+    assert "Published <time" not in html
+
+
+def test_a_preview_of_a_published_story_says_published_with_its_date(editor_client):
+    article = ArticleFactory(published=True)
+    html = editor_client.get(preview_url(article)).content.decode()
+    assert "Preview — published, as readers see it" in html
+    assert f'Published <time datetime="{timezone.localtime(article.published_at).isoformat()}">' in html
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"status": Article.Status.DRAFT},
+        {"status": Article.Status.IN_REVIEW},
+        {"status": Article.Status.PUBLISHED, "published_at": timezone.now() + timedelta(days=1)},
+    ],
+    ids=["draft", "in review", "scheduled"],
+)
+def test_view_on_site_opens_the_preview_of_a_story_readers_cannot_see_yet(editor_client, fields):
+    article = ArticleFactory(**fields)
+
+    html = editor_client.get(change_url(article)).content.decode()
+
+    link = re.search(r'<a href="([^"]+)" class="viewsitelink">', html).group(1)
+    assert link == preview_url(article)
+    assert editor_client.get(link).status_code == 200
+
+
+def test_view_on_site_opens_a_published_story_at_its_address(editor_client):
+    article = ArticleFactory(published=True)
+    html = editor_client.get(change_url(article)).content.decode()
+    link = re.search(r'<a href="([^"]+)" class="viewsitelink">', html).group(1)
+    assert link == article.get_absolute_url()
+    assert editor_client.get(link).status_code == 200

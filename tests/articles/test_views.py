@@ -39,16 +39,17 @@ def test_article_page_shows_every_part_of_the_story(client, full_article):
     response = client.get(full_article.get_absolute_url())
     html = response.content.decode()
     assert response.status_code == 200
-    assert '<h1 class="story__headline">Wagner Exits Mali</h1>' in html
+    assert '<h1 class="story__headline" dir="auto">Wagner Exits Mali</h1>' in html
     assert 'width="1600" height="900" alt="Armoured vehicles in a desert" fetchpriority="high">' in html
-    assert '<figcaption>A convoy near Gao <span class="credit">Newsroom</span></figcaption>' in html
+    caption = '<figcaption dir="auto">A convoy near Gao <span class="credit" dir="auto">Newsroom</span></figcaption>'
+    assert caption in html
     assert "Wagner mercenaries have officially left Mali." in html
     assert "<blockquote><p>“Mission accomplished.”</p></blockquote>" in html
-    assert '<a href="https://www.inkl.com" rel="noopener noreferrer">inkl.com</a>' in html
-    assert '<a href="/authors/marisol-gonzalez/" rel="author">Marisol Gonzalez</a> and ' in html
+    assert '<a href="https://www.inkl.com" rel="noopener noreferrer" dir="auto">inkl.com</a>' in html
+    assert '<a href="/authors/marisol-gonzalez/" rel="author" dir="auto">Marisol Gonzalez</a> and ' in html
     assert "Amadou Diallo reports from Bamako." in html
     assert '<a href="/sections/world/">World</a>' in html
-    assert 'href="/tags/mali/" rel="tag">Mali</a>' in html
+    assert 'href="/tags/mali/" rel="tag" dir="auto">Mali</a>' in html
     assert f'<time datetime="{full_article.published_at.isoformat()}' in html
     assert '<form class="comment-form" method="post"' in html
 

@@ -18,7 +18,7 @@ def test_author_page_shows_name_photo_bio_and_their_published_stories(client):
     draft = ArticleFactory(status=Article.Status.DRAFT, authors=[author])
     someone_elses = ArticleFactory(published=True)
     html = client.get(author.get_absolute_url()).content.decode()
-    assert '<h1 class="page-title">Marisol Gonzalez</h1>' in html
+    assert '<h1 class="page-title" dir="auto">Marisol Gonzalez</h1>' in html
     assert "Culture writer" in html and "Marisol writes." in html
     assert 'width="384" height="384" alt="Marisol Gonzalez" class="author-header__photo"' in html
     assert theirs.headline in html

@@ -6,6 +6,7 @@ from datetime import timedelta
 import pytest
 from django.core import mail
 from django.db import transaction
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -147,7 +148,9 @@ def test_approving_a_reply_emails_the_reader_who_asked_with_a_way_to_stop(articl
     assert message.to == ["ada@example.com"]
     assert message.subject == f"Bea replied to your comment on “{article.headline}”"
     assert "Not so." in message.body
-    assert f"{SITE.rstrip('/')}{article.get_absolute_url()}#comment-{reply.pk}" in message.body
+    assert f"{SITE.rstrip('/')}{reply.get_absolute_url()}" in message.body
+    landing = Client().get(reply.get_absolute_url())
+    assert landing["Location"] == f"{article.get_absolute_url()}#comment-{reply.pk}"
     unsubscribe = message.extra_headers["List-Unsubscribe"].strip("<>")
     assert unsubscribe in message.body
     token = unsubscribe.rstrip("/").rsplit("/", 1)[1]

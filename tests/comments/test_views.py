@@ -34,7 +34,7 @@ def test_a_comment_is_stored_pending_and_the_reader_is_told_it_awaits_moderation
     response = client.post(
         post_url(article), form_data(), follow=True, REMOTE_ADDR="198.51.100.4", HTTP_USER_AGENT="UA/1"
     )
-    assert response.redirect_chain == [(f"{article.get_absolute_url()}#comments", 302)]
+    assert response.redirect_chain == [(f"{article.get_absolute_url()}#comment-notice", 302)]
     html = response.content.decode()
     # The message sits in the comment section the reader lands on, not at the top of the page.
     assert f'<p class="message message--success" id="comment-notice" role="status">{HELD_MESSAGE}</p>' in html
@@ -52,7 +52,10 @@ def test_a_known_commenter_is_published_at_once_and_lands_on_the_comment(client,
 
     comment = Comment.objects.get(body="Back again.")
     assert comment.status == Comment.Status.APPROVED
-    assert response.redirect_chain == [(f"{article.get_absolute_url()}#comment-{comment.pk}", 302)]
+    assert response.redirect_chain == [
+        (comment.get_absolute_url(), 302),
+        (f"{article.get_absolute_url()}#comment-{comment.pk}", 302),
+    ]
     html = response.content.decode()
     assert PUBLISHED_MESSAGE in html
     assert f'id="comment-{comment.pk}"' in html
@@ -67,7 +70,10 @@ def test_a_published_comment_on_a_later_page_lands_on_that_page(client, article,
     response = client.post(post_url(article), form_data(body="Third thread."))
 
     comment = Comment.objects.get(body="Third thread.")
-    assert response["Location"] == f"{article.get_absolute_url()}?comments_page=2#comment-{comment.pk}"
+    assert response["Location"] == comment.get_absolute_url()
+    landing = client.get(response["Location"])
+    assert landing["Location"] == f"{article.get_absolute_url()}?comments_page=2#comment-{comment.pk}"
+    assert f'id="comment-{comment.pk}"' in client.get(landing["Location"]).content.decode()
 
 
 def test_an_approved_comment_is_shown_with_its_paragraphs_and_never_the_email(client, article):
@@ -291,7 +297,7 @@ def test_a_reply_link_opens_the_form_for_that_comment(client, article):
     parent = approved(article, name="Ada")
     html = client.get(article.get_absolute_url(), {"reply_to": parent.pk}).content.decode()
     assert f'href="{article.get_absolute_url()}?reply_to={parent.pk}#comment-form"' in html
-    assert "Reply to Ada</h2>" in html
+    assert "Reply to <bdi>Ada</bdi></h2>" in html
     assert f'<input type="hidden" name="parent" value="{parent.pk}">' in html
     assert "Post reply</button>" in html
 
@@ -319,12 +325,12 @@ def test_a_reply_is_shown_indented_under_its_parent_and_linked_to_it(client, art
 
     reply = Comment.objects.get(body="I agree with Ada.")
     assert (reply.parent, reply.root, reply.status) == (parent, parent, Comment.Status.APPROVED)
-    html = client.get(response["Location"]).content.decode()
+    html = client.get(response["Location"], follow=True).content.decode()
     start = html.index(f'id="comment-{parent.pk}"')
     nested = html.index('<ol class="comment-replies">', start)
     assert start < nested < html.index(f'id="comment-{reply.pk}"')
     assert f'class="comment comment--depth-1" id="comment-{reply.pk}"' in html
-    assert f'in reply to <a href="#comment-{parent.pk}">Ada</a>' in html
+    assert f'in reply to <a href="#comment-{parent.pk}" dir="auto">Ada</a>' in html
 
 
 def test_replies_deeper_than_the_limit_stay_at_the_last_level(client, article):
@@ -335,7 +341,7 @@ def test_replies_deeper_than_the_limit_stay_at_the_last_level(client, article):
     depths = [int(html.split(f'id="comment-{c.pk}"')[0].rsplit("comment--depth-", 1)[1][0]) for c in chain]
     assert depths == [0, 1, 2, 2, 2]
     # each still says which comment it answers
-    assert f'in reply to <a href="#comment-{chain[3].pk}">' in html
+    assert f'in reply to <a href="#comment-{chain[3].pk}" dir="auto">' in html
 
 
 class CommentTree(HTMLParser):
@@ -419,12 +425,41 @@ def test_long_conversations_are_paged_by_whole_threads_oldest_first(client, arti
     assert "Thread 4" in client.get(article.get_absolute_url(), {"comments_page": "99"}).content.decode()
 
 
-def test_a_comments_link_gives_its_page(article, settings):
+def test_a_comments_link_costs_no_query_and_leads_to_its_page_at_the_comment(
+    client, article, settings, django_assert_num_queries
+):
     settings.COMMENTS_THREADS_PER_PAGE = 2
     threads = [approved(article) for _ in range(3)]
     reply = approved(article, parent=threads[2])
-    assert threads[0].get_absolute_url() == f"{article.get_absolute_url()}#comment-{threads[0].pk}"
-    assert reply.get_absolute_url() == f"{article.get_absolute_url()}?comments_page=2#comment-{reply.pk}"
+    reply = Comment.objects.select_related("article").get(pk=reply.pk)
+    with django_assert_num_queries(0):
+        link = reply.get_absolute_url()
+    assert link == reverse("comments:permalink", args=[reply.pk])
+
+    first = client.get(threads[0].get_absolute_url())
+    assert (first.status_code, first["Location"]) == (302, f"{article.get_absolute_url()}#comment-{threads[0].pk}")
+    landing = client.get(link, follow=True)
+    assert landing.redirect_chain == [(f"{article.get_absolute_url()}?comments_page=2#comment-{reply.pk}", 302)]
+    assert f'id="comment-{reply.pk}"' in landing.content.decode()
+
+
+@pytest.mark.parametrize("status", [Comment.Status.PENDING, Comment.Status.SPAM, Comment.Status.REMOVED])
+def test_a_link_to_a_comment_readers_cannot_see_is_the_same_404_as_none(client, article, status):
+    hidden = CommentFactory(article=article, status=status)
+    missing = client.get(reverse("comments:permalink", args=[hidden.pk + 1000]))
+    response = client.get(hidden.get_absolute_url())
+    assert response.status_code == missing.status_code == 404
+    assert response.content == missing.content
+
+
+def test_a_link_to_a_reply_in_a_removed_thread_or_on_an_unpublished_story_is_a_404(client, article):
+    removed = CommentFactory(article=article, status=Comment.Status.REMOVED)
+    orphan = approved(article, parent=removed)
+    draft = ArticleFactory()
+    on_draft = approved(draft)
+    assert client.get(orphan.get_absolute_url()).status_code == 404
+    assert client.get(on_draft.get_absolute_url()).status_code == 404
+    assert client.get("/comments/99999999999999999999/").status_code == 404
 
 
 def test_listings_show_each_storys_comment_count(client):
@@ -502,34 +537,34 @@ def test_posting_a_reply_costs_one_query_more_for_its_parent(
     assert Comment.objects.get(parent=parent).status == Comment.Status.PENDING
 
 
-def test_a_published_comment_costs_one_query_more_to_find_its_page(
+def test_a_published_comment_costs_no_query_to_link_to_it(
     client, article, django_assert_num_queries, django_capture_on_commit_callbacks
 ):
     approved(article, email="aminata@example.com")
-    info = "article, settings, known author, savepoint, insert, release, page"
-    with django_assert_num_queries(7, info=info), django_capture_on_commit_callbacks(execute=True) as callbacks:
+    info = "article, settings, known author, savepoint, insert, release"
+    with django_assert_num_queries(6, info=info), django_capture_on_commit_callbacks(execute=True) as callbacks:
         assert client.post(post_url(article), form_data(body="Published now.")).status_code == 302
     assert callbacks == []  # nobody to tell
     assert Comment.objects.get(body="Published now.").status == Comment.Status.APPROVED
 
 
-def test_a_published_reply_costs_the_same_to_find_its_page_and_one_to_see_who_asked(
+def test_a_published_reply_costs_one_query_more_to_see_who_asked(
     client, article, django_assert_num_queries, django_capture_on_commit_callbacks
 ):
     parent = approved(article, email="aminata@example.com")
-    info = "article, parent, settings, known author, savepoint, insert, release, page; after commit: who asked"
-    with django_assert_num_queries(9, info=info), django_capture_on_commit_callbacks(execute=True):
+    info = "article, parent, settings, known author, savepoint, insert, release; after commit: who asked"
+    with django_assert_num_queries(8, info=info), django_capture_on_commit_callbacks(execute=True):
         assert client.post(post_url(article), form_data(body="Reply.", parent=str(parent.pk))).status_code == 302
     assert Comment.objects.get(body="Reply.").status == Comment.Status.APPROVED
 
 
-def test_a_published_reply_to_a_reader_who_asked_costs_two_queries_more_for_the_email(
+def test_a_published_reply_to_a_reader_who_asked_costs_one_query_more_for_the_email(
     client, article, django_assert_num_queries, django_capture_on_commit_callbacks, mailoutbox
 ):
     approved(article, email="bea@example.com")  # makes the replier a known author
     parent = approved(article, email="ada@example.com", notify_replies=True)
-    info = "the reply's nine, then: marking it announced, the reply's page for the email's link"
-    with django_assert_num_queries(11, info=info), django_capture_on_commit_callbacks(execute=True):
+    info = "the reply's eight, then: marking it announced (the email's link costs none)"
+    with django_assert_num_queries(9, info=info), django_capture_on_commit_callbacks(execute=True):
         data = form_data(email="bea@example.com", body="Reply.", parent=str(parent.pk))
         assert client.post(post_url(article), data).status_code == 302
     assert [message.to for message in mailoutbox] == [["ada@example.com"]]

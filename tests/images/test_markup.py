@@ -72,7 +72,8 @@ def test_hero_is_a_picture_with_webp_sources_a_jpeg_fallback_sizes_and_dimension
     assert webp["type"] == "image/webp"
     assert webp["sizes"] == HERO_SIZES
     assert srcset_urls(webp["srcset"]) == [f"/media/{entry['files']['webp']}" for entry in full]
-    assert '<figcaption>A convoy near Gao <span class="credit">Newsroom</span></figcaption>' in html
+    caption = '<figcaption dir="auto">A convoy near Gao <span class="credit" dir="auto">Newsroom</span></figcaption>'
+    assert caption in html
 
 
 @pytest.mark.skipif(not features.check("avif"), reason="this Pillow was built without AVIF")
