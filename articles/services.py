@@ -275,5 +275,6 @@ def restore_revision(*, article: Article, revision: Revision, user: AbstractBase
     )
     article.tags.set(saved.tag_names)
     when = date_format(timezone.localtime(revision.date_created), "DATETIME_FORMAT")
-    keep_revisions([article.pk], comment=f"Restored the version saved on {when}.", user=user)
+    # The time does not end the sentence: a format ending in "a.m." would get a second full stop.
+    keep_revisions([article.pk], comment=f"Restored the version saved on {when} as the current one.", user=user)
     return article
