@@ -28,26 +28,10 @@ from django.utils.formats import date_format
 from reversion.models import Revision
 
 from articles.models import PUBLISH_PERMISSION, Article, Byline, Correction, Section, SlugRedirect, StatusChange
-from articles.revisions import saved_in, with_followed_rows
+from articles.revisions import RESTORED_FIELDS, saved_in, with_followed_rows
 from authors.models import Author
 
 Status = Article.Status
-
-# What restoring a revision brings back: the story as written and filed. Publishing state (status,
-# times, withdrawal) stays as it is, so bringing back older words never publishes or unpublishes.
-RESTORED_FIELDS = (
-    "headline",
-    "slug",
-    "summary",
-    "body",
-    "hero_image",
-    "hero_alt",
-    "hero_caption",
-    "hero_credit",
-    "source_name",
-    "source_url",
-    "section_id",
-)
 
 
 class RestoreRefused(Exception):

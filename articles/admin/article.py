@@ -203,7 +203,7 @@ class ArticleAdmin(ArticleActionsMixin, ArticleHistoryMixin, admin.ModelAdmin):
     def save_related(
         self, request: HttpRequest, form: ArticleAdminForm, formsets: list[BaseInlineFormSet], change: bool
     ) -> None:
-        # The workflow step comes after the byline and tags are saved, because publishing checks them.
+        # The workflow step comes after the byline rows are saved, because publishing checks the byline.
         super().save_related(request, form, formsets, change)
         obj = form.instance
         if form.status_wanted != obj.status:

@@ -355,6 +355,31 @@ def test_restoring_never_changes_publication_and_keeps_every_note(editor_client,
     assert "Police have confirmed." in client.get(story.get_absolute_url()).content.decode()
 
 
+def test_restore_preview_shows_only_what_restoring_changes_not_notes_or_publication(editor_client):
+    story = ArticleFactory(headline="Before")
+    save(editor_client, story, headline="Before")
+    before = revision_ids(story)[0]
+    save(editor_client, story, headline="After")
+    action_response = editor_client.post(CHANGELIST, {"action": "publish", "_selected_action": [str(story.pk)]})
+    assert action_response.status_code == 302
+    story.refresh_from_db()
+    editor_client.post(change_url(story), with_new_note(change_form_data(story), "update", "Police have confirmed."))
+
+    response = editor_client.get(restore_url(story, before))
+
+    changes = {change.label: str(change.diff) for change in response.context["changes"]}
+    assert changes == {"Headline": "<del>After</del><ins>Before</ins>"}
+    html = response.content.decode()
+    assert "Police have confirmed." not in html
+    # And restoring does exactly that: the note and the publication stay.
+    editor_client.post(restore_url(story, before))
+    story.refresh_from_db()
+    assert (story.headline, story.is_published) == ("Before", True)
+    assert [note.text for note in story.corrections.all()] == ["Police have confirmed."]
+    comment = versions_of(story).first().revision.get_comment()
+    assert comment.startswith("Restored the version saved on ") and ".." not in comment
+
+
 def test_restoring_an_old_slug_of_a_published_story_keeps_the_newer_address_working(editor_client, client):
     story = ArticleFactory(published=True, slug="first")
     save(editor_client, story, headline="Same")
