@@ -19,7 +19,7 @@ from reversion.models import Revision, Version
 from taggit.models import Tag
 
 from articles.models import Article, Byline, Correction, Section, TaggedArticle
-from articles.textdiff import diff_texts, one_block_per_line
+from articles.textdiff import diff_html, diff_texts
 from authors.models import Author
 
 # Rows of other models that belong to one article's revision; reversion's `follow` captures them
@@ -163,8 +163,6 @@ class _Names:
             return _when(value)
         if isinstance(model_field, models.FileField):
             return getattr(value, "name", str(value)) or ""
-        if model_field.attname == "body":
-            return one_block_per_line(str(value))
         return str(value)
 
 
@@ -204,13 +202,19 @@ def _changes(
 ) -> list[Change]:
     names = _Names(old, new)
     pairs = [
-        (capfirst(f.verbose_name), names.value(f, old.fields.get(f.attname)), names.value(f, new.fields.get(f.attname)))
+        (
+            capfirst(f.verbose_name),
+            names.value(f, old.fields.get(f.attname)),
+            names.value(f, new.fields.get(f.attname)),
+            # The body is stored HTML; copy editors read its text (textdiff.diff_html).
+            diff_html if f.attname == "body" else diff_texts,
+        )
         for f in fields
     ]
     pairs += [
-        ("Byline", names.byline(old), names.byline(new)),
-        ("Tags", ", ".join(old.tag_names), ", ".join(new.tag_names)),
+        ("Byline", names.byline(old), names.byline(new), diff_texts),
+        ("Tags", ", ".join(old.tag_names), ", ".join(new.tag_names), diff_texts),
     ]
     if with_corrections:
-        pairs.append(("Corrections and updates", _corrections_text(old), _corrections_text(new)))
-    return [Change(label, diff_texts(before, after)) for label, before, after in pairs if before != after]
+        pairs.append(("Corrections and updates", _corrections_text(old), _corrections_text(new), diff_texts))
+    return [Change(label, differ(before, after)) for label, before, after, differ in pairs if before != after]
