@@ -13,7 +13,7 @@ services check the permission again.
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.widgets import AutocompleteSelect
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Prefetch, Q, QuerySet
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -79,6 +79,7 @@ class ArticleAdmin(ArticleActionsMixin, ArticleHistoryMixin, admin.ModelAdmin):
                 "fields": [
                     "hero_preview",
                     "hero_image",
+                    ("held_hero_image", "forget_held_hero_image"),
                     ("hero_focus_x", "hero_focus_y"),
                     "hero_alt",
                     "hero_caption",
@@ -199,6 +200,7 @@ class ArticleAdmin(ArticleActionsMixin, ArticleHistoryMixin, admin.ModelAdmin):
         form.status_wanted = obj.status
         obj.status = form.status_before
         save_article(obj, by=request.user)
+        transaction.on_commit(form.release_held_picture)
 
     def save_related(
         self, request: HttpRequest, form: ArticleAdminForm, formsets: list[BaseInlineFormSet], change: bool
@@ -222,6 +224,9 @@ class ArticleAdmin(ArticleActionsMixin, ArticleHistoryMixin, admin.ModelAdmin):
         form_url: str = "",
         obj: Article | None = None,
     ) -> HttpResponse:
+        if request.method == "POST":
+            # A refused save: the browser will not send the chosen picture again, so the form holds it.
+            context["adminform"].form.keep_chosen_picture()
         # A refused save has put the typed values on `obj`; the page's title and breadcrumbs name the
         # article as it is saved, not the headline that was just refused.
         if change and obj is not None and request.method == "POST":
