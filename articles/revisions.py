@@ -19,12 +19,28 @@ from reversion.models import Revision, Version
 from taggit.models import Tag
 
 from articles.models import Article, Byline, Correction, Section, TaggedArticle
-from articles.textdiff import diff_texts, one_block_per_line
+from articles.textdiff import diff_html, diff_texts
 from authors.models import Author
 
 # Rows of other models that belong to one article's revision; reversion's `follow` captures them
 # whenever the article is added to a revision, whatever saved it.
 ARTICLE_FOLLOWS = ("bylines", "tagged_items", "corrections")
+# What restoring a revision brings back, besides the byline and tags: the story as written and filed.
+# Publishing state (status, times, withdrawal) stays as it is, so bringing back older words never publishes
+# or unpublishes, and correction notes stay because readers have seen them.
+RESTORED_FIELDS = (
+    "headline",
+    "slug",
+    "summary",
+    "body",
+    "hero_image",
+    "hero_alt",
+    "hero_caption",
+    "hero_credit",
+    "source_name",
+    "source_url",
+    "section_id",
+)
 # Derived on save or bookkeeping: showing them in a diff would only be noise.
 NOT_COMPARED = {"id", "hero_width", "hero_height", "created_at", "updated_at"}
 
@@ -147,8 +163,6 @@ class _Names:
             return _when(value)
         if isinstance(model_field, models.FileField):
             return getattr(value, "name", str(value)) or ""
-        if model_field.attname == "body":
-            return one_block_per_line(str(value))
         return str(value)
 
 
@@ -169,14 +183,38 @@ def _corrections_text(saved: SavedArticle) -> str:
 
 def compare(old: SavedArticle, new: SavedArticle) -> list[Change]:
     """What changed from `old` to `new`, field by field; unchanged fields are left out."""
+    return _changes(old, new, _compared_fields(), with_corrections=True)
+
+
+def restore_preview(now: SavedArticle, saved: SavedArticle) -> list[Change]:
+    """What restoring `saved` over the article as it is `now` would change, and nothing else: the fields
+    articles.services.restore_revision writes, the byline and the tags. Status, publication, withdrawal
+    and correction notes stay as they are, so they are not shown as changing."""
+    fields = sorted(
+        (f for f in Article._meta.concrete_fields if f.attname in RESTORED_FIELDS),
+        key=lambda f: RESTORED_FIELDS.index(f.attname),
+    )
+    return _changes(now, saved, fields, with_corrections=False)
+
+
+def _changes(
+    old: SavedArticle, new: SavedArticle, fields: list[models.Field], *, with_corrections: bool
+) -> list[Change]:
     names = _Names(old, new)
     pairs = [
-        (capfirst(f.verbose_name), names.value(f, old.fields.get(f.attname)), names.value(f, new.fields.get(f.attname)))
-        for f in _compared_fields()
+        (
+            capfirst(f.verbose_name),
+            names.value(f, old.fields.get(f.attname)),
+            names.value(f, new.fields.get(f.attname)),
+            # The body is stored HTML; copy editors read its text (textdiff.diff_html).
+            diff_html if f.attname == "body" else diff_texts,
+        )
+        for f in fields
     ]
     pairs += [
-        ("Byline", names.byline(old), names.byline(new)),
-        ("Tags", ", ".join(old.tag_names), ", ".join(new.tag_names)),
-        ("Corrections and updates", _corrections_text(old), _corrections_text(new)),
+        ("Byline", names.byline(old), names.byline(new), diff_texts),
+        ("Tags", ", ".join(old.tag_names), ", ".join(new.tag_names), diff_texts),
     ]
-    return [Change(label, diff_texts(before, after)) for label, before, after in pairs if before != after]
+    if with_corrections:
+        pairs.append(("Corrections and updates", _corrections_text(old), _corrections_text(new), diff_texts))
+    return [Change(label, differ(before, after)) for label, before, after, differ in pairs if before != after]

@@ -38,26 +38,10 @@ from articles.models import (
     StatusChange,
     TaggedArticle,
 )
-from articles.revisions import saved_in, with_followed_rows
+from articles.revisions import RESTORED_FIELDS, saved_in, with_followed_rows
 from authors.models import Author
 
 Status = Article.Status
-
-# What restoring a revision brings back: the story as written and filed. Publishing state (status,
-# times, withdrawal) stays as it is, so bringing back older words never publishes or unpublishes.
-RESTORED_FIELDS = (
-    "headline",
-    "slug",
-    "summary",
-    "body",
-    "hero_image",
-    "hero_alt",
-    "hero_caption",
-    "hero_credit",
-    "source_name",
-    "source_url",
-    "section_id",
-)
 
 
 class RestoreRefused(Exception):
@@ -285,7 +269,8 @@ def restore_revision(*, article: Article, revision: Revision, user: AbstractBase
     )
     article.tags.set(saved.tag_names)
     when = date_format(timezone.localtime(revision.date_created), "DATETIME_FORMAT")
-    keep_revisions([article.pk], comment=f"Restored the version saved on {when}.", user=user)
+    # The time does not end the sentence: a format ending in "a.m." would get a second full stop.
+    keep_revisions([article.pk], comment=f"Restored the version saved on {when} as the current one.", user=user)
     return article
 
 

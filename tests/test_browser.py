@@ -371,6 +371,40 @@ def test_writer_submits_a_draft_for_review_and_cannot_publish_it(page: Page, bro
     assert browser_errors == []
 
 
+@pytest.mark.usefixtures("roles")
+def test_editor_publishing_without_a_byline_is_told_at_the_top_and_keeps_the_chosen_picture(
+    page: Page, browser_errors: list[str]
+) -> None:
+    UserFactory(username="dana", is_staff=True, roles=["Editor"])
+    AuthorFactory(name="Amadou Diallo")
+    headline = "Ferry timetable changes for the winter"
+
+    log_in(page, "dana", "/admin/articles/article/add/")
+    page.get_by_label("Headline").fill(headline)
+    page.get_by_label("Summary").fill("Fewer crossings from November.")
+    body_editor(page).click()
+    page.keyboard.type("The last ferry leaves at nine.")
+    hero = image_upload("ferry.png", (1200, 675))
+    page.locator("#id_hero_image").set_input_files(
+        files=[{"name": "ferry.png", "mimeType": "image/png", "buffer": hero.read()}]
+    )
+    page.get_by_label("Alt text").fill("The ferry at the quay")
+    page.get_by_label("Status").select_option(label="Published")
+    page.get_by_role("button", name="Save", exact=True).click()
+
+    expect(page.locator(".byline-errors")).to_contain_text("Put at least one author on the byline before publishing.")
+    expect(page.locator("#id_hero_image_helptext")).to_contain_text("The picture you chose, ferry.png, is kept")
+    choose_in_autocomplete(page, "author", "Amadou Diallo")
+    page.get_by_role("button", name="Save", exact=True).click()
+
+    expect(page.locator(".messagelist .success")).to_contain_text("was added successfully")
+    article = Article.objects.get(headline=headline)
+    assert article.is_published
+    assert (article.hero_width, article.hero_alt) == (1200, "The ferry at the quay")
+    assert article.byline_authors[0].name == "Amadou Diallo"
+    assert browser_errors == []
+
+
 def test_moderator_approves_and_the_reader_then_sees_the_comment(
     open_page: Callable[[], Page], browser_errors: list[str]
 ) -> None:

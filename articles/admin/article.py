@@ -13,7 +13,7 @@ services check the permission again.
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.widgets import AutocompleteSelect
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Prefetch, Q, QuerySet
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -71,13 +71,16 @@ class ArticleAdmin(ArticleActionsMixin, ArticleHistoryMixin, ArticleDeletionMixi
     inlines = [BylineInline]
     actions = ["publish", "unpublish", "submit", "withdraw"]
     fieldsets = [
-        (None, {"fields": ["headline", "slug", "summary", "body"]}),
+        # The byline inline is rendered between these two (templates/admin/articles/article/change_form.html).
+        (None, {"fields": ["headline", "slug"]}),
+        (None, {"fields": ["summary", "body"]}),
         (
             "Image",
             {
                 "fields": [
                     "hero_preview",
                     "hero_image",
+                    ("held_hero_image", "forget_held_hero_image"),
                     ("hero_focus_x", "hero_focus_y"),
                     "hero_alt",
                     "hero_caption",
@@ -98,8 +101,9 @@ class ArticleAdmin(ArticleActionsMixin, ArticleHistoryMixin, ArticleDeletionMixi
             {
                 "fields": ["status", "published_at", "is_closed_for_comments", "status_history", "opened_version"],
                 "description": (
-                    "A draft may be saved unfinished. Publishing needs a headline of up to 70 characters, a "
-                    "summary of up to 400, and a body. A publication time in the future schedules the article."
+                    "A draft may be saved unfinished. Publishing needs an author on the byline, a headline of up "
+                    "to 70 characters, a summary of up to 400, and a body. A publication time in the future "
+                    "schedules the article."
                 ),
             },
         ),
@@ -197,15 +201,51 @@ class ArticleAdmin(ArticleActionsMixin, ArticleHistoryMixin, ArticleDeletionMixi
 
     def save_model(self, request: HttpRequest, obj: Article, form: ArticleAdminForm, change: bool) -> None:
         # The status field is a request to take a workflow step, which the services take and record, so the
-        # save itself keeps the status the article had.
-        wanted = obj.status
+        # save itself keeps the status the article had; the step follows in save_related.
+        form.status_wanted = obj.status
         obj.status = form.status_before
         save_article(obj, by=request.user)
-        if wanted != obj.status:
-            move_article(obj, to=wanted, by=request.user)
+        transaction.on_commit(form.release_held_picture)
+
+    def save_related(
+        self, request: HttpRequest, form: ArticleAdminForm, formsets: list[BaseInlineFormSet], change: bool
+    ) -> None:
+        # The workflow step comes after the byline rows are saved, because publishing checks the byline.
+        super().save_related(request, form, formsets, change)
+        obj = form.instance
+        if form.status_wanted != obj.status:
+            move_article(obj, to=form.status_wanted, by=request.user)
             if obj.is_scheduled:
                 when = date_format(timezone.localtime(obj.published_at), "DATETIME_FORMAT")
-                self.message_user(request, f"“{obj}” is scheduled: readers see it from {when}.", messages.INFO)
+                # The time does not end the sentence: a format ending in "a.m." would get a second full stop.
+                self.message_user(request, f"“{obj}” is scheduled for {when}; readers see it from then.", messages.INFO)
+
+    def render_change_form(
+        self,
+        request: HttpRequest,
+        context: dict,
+        add: bool = False,
+        change: bool = False,
+        form_url: str = "",
+        obj: Article | None = None,
+    ) -> HttpResponse:
+        if request.method == "POST":
+            # A refused save: the browser will not send the chosen picture again, so the form holds it.
+            context["adminform"].form.keep_chosen_picture()
+        # A refused save has put the typed values on `obj`; the page's title and breadcrumbs name the
+        # article as it is saved, not the headline that was just refused.
+        if change and obj is not None and request.method == "POST":
+            saved = Article.objects.filter(pk=obj.pk).first()
+            if saved is not None:
+                context["subtitle"], context["original"] = str(saved), saved
+        # Errors of the byline, which sits in the form's first part, are repeated at the top in words.
+        context["byline_errors"] = [
+            error
+            for inline_formset in context.get("inline_admin_formsets", [])
+            if isinstance(inline_formset.opts, BylineInline)
+            for error in inline_formset.formset.non_form_errors()
+        ]
+        return super().render_change_form(request, context, add, change, form_url, obj)
 
     def get_object(self, request: HttpRequest, object_id: str, from_field: str | None = None) -> Article | None:
         article = super().get_object(request, object_id, from_field)

@@ -7,8 +7,10 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils.html import format_html
 
+from articles.admin.held_picture import held_picture, hold_picture, release_picture
 from articles.models import Article
 from articles.services import allowed_statuses
+from images.uploads import NormalizedImage
 
 
 class ArticleAdminForm(forms.ModelForm):
@@ -21,6 +23,11 @@ class ArticleAdminForm(forms.ModelForm):
 
     # The article's lock_version when the form was opened; compared again, under a row lock, on save.
     opened_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    # A signed reference to the picture chosen before a refused save, held for this form (held_picture.py).
+    held_hero_image = forms.CharField(widget=forms.HiddenInput, required=False)
+    forget_held_hero_image = forms.BooleanField(
+        label="Do not use the kept picture", required=False, widget=forms.HiddenInput
+    )
     user: AbstractBaseUser
 
     def __init__(self, *args, **kwargs) -> None:
@@ -34,8 +41,42 @@ class ArticleAdminForm(forms.ModelForm):
         if self.instance.pk is not None:
             self.fields["opened_version"].initial = self.instance.lock_version
 
+    def _use_held_picture(self, cleaned_data: dict) -> None:
+        # A new upload or a ticked "Clear" wins, and a refused upload keeps its error; otherwise the
+        # picture held from a refused save is the one chosen.
+        image = cleaned_data.get("hero_image")
+        if "hero_image" not in cleaned_data or isinstance(image, NormalizedImage) or image is False:
+            return
+        if cleaned_data.get("forget_held_hero_image"):
+            return
+        if (held := held_picture(cleaned_data.get("held_hero_image"))) is not None:
+            cleaned_data["hero_image"] = held
+
+    def keep_chosen_picture(self) -> None:
+        """Called when the form is shown again after a refused save: hold the picture it was given, so the
+        editor need not choose it again, and say so next to the file input."""
+        picture = getattr(self, "cleaned_data", {}).get("hero_image")
+        if not isinstance(picture, NormalizedImage):
+            return
+        reference = getattr(picture, "held_reference", None) or hold_picture(picture)
+        self.data = self.data.copy()
+        self.data[self.add_prefix("held_hero_image")] = reference
+        self.data.pop(self.add_prefix("forget_held_hero_image"), None)
+        self.fields["forget_held_hero_image"].widget = forms.CheckboxInput()
+        # The bound field copied the help text when validation made it, so it is the one to tell.
+        bound = self["hero_image"]
+        bound.help_text = (
+            f"The picture you chose, {picture.name}, is kept and will be saved with the article: no need to "
+            f"choose it again. Choose another file to replace it. {bound.help_text}"
+        )
+
+    def release_held_picture(self) -> None:
+        """The article is saved, with the held picture or without it: the held copy is no longer needed."""
+        release_picture(self.data.get(self.add_prefix("held_hero_image")))
+
     def clean(self) -> dict:
         cleaned_data = super().clean()
+        self._use_held_picture(cleaned_data)
         if self.instance.pk is not None:
             self._refuse_if_changed_since_opened(cleaned_data.get("opened_version"))
         return cleaned_data

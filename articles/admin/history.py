@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils.text import capfirst
 
 from articles.models import Article
-from articles.revisions import compare, saved_in, saved_now, versions_of
+from articles.revisions import compare, restore_preview, saved_in, saved_now, versions_of
 from articles.services import RestoreRefused, keep_revisions, restore_revision
 from newsroom.ids import row_id
 
@@ -136,7 +136,7 @@ class ArticleHistoryMixin:
                 return HttpResponseRedirect(request.path)
             messages.success(request, "The earlier version is back. The version it replaced is kept in the history.")
             return HttpResponseRedirect(reverse(f"{self.admin_site.name}:articles_article_change", args=[article.pk]))
-        changes = compare(saved_now(article), saved_in(version.revision, article.pk))
+        changes = restore_preview(saved_now(article), saved_in(version.revision, article.pk))
         context = self._context(
             request, article, f"Restore an earlier version: {article}", version=version, changes=changes
         )

@@ -2,6 +2,7 @@
 
 from django import forms
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import QuerySet
 from django.forms.models import BaseInlineFormSet
@@ -10,20 +11,32 @@ from django.http import HttpRequest
 from articles.models import Article, Byline, Correction
 
 
+class BylineFormSet(BaseInlineFormSet):
+    """The byline rows. A draft may have none yet; publishing needs at least one author, the same rule
+    Article.publish_problems() gives the list's "Publish" action, counted here from the rows being saved."""
+
+    def clean(self) -> None:
+        super().clean()
+        if self.instance.status != Article.Status.PUBLISHED:
+            return
+        authors = sum(
+            1
+            for form in self.forms
+            if form.cleaned_data.get("author") and not (self.can_delete and self._should_delete_form(form))
+        )
+        if problems := self.instance.publish_problems(authors=authors).get("bylines"):
+            raise ValidationError(problems, code="no_author")
+
+
 class BylineInline(admin.TabularInline):
     model = Byline
+    formset = BylineFormSet
     fields = ["author", "position"]
     autocomplete_fields = ["author"]
-    min_num = 1
-    extra = 0
+    # One empty row to fill in, which may stay empty on a draft (min_num would make that row required).
+    extra = 1
     verbose_name = "author"
     verbose_name_plural = "byline"
-
-    def get_formset(self, request: HttpRequest, obj: Article | None = None, **kwargs) -> type[BaseInlineFormSet]:
-        # An article without an author has no byline to print. min_num alone only sets how many empty rows
-        # the form shows; InlineModelAdmin has no validate_min attribute, so it is passed to the factory here.
-        kwargs.setdefault("validate_min", True)
-        return super().get_formset(request, obj, **kwargs)
 
     def formfield_for_dbfield(self, db_field: models.Field, request: HttpRequest, **kwargs) -> forms.Field | None:
         if db_field.name == "position":

@@ -282,13 +282,18 @@ class Article(models.Model):
             problems["source_url"] = ["Use an http:// or https:// address."]
         return problems
 
-    def publish_problems(self) -> dict[str, list[str]]:
+    def publish_problems(self, *, authors: int | None = None) -> dict[str, list[str]]:
         """What keeps this article from being published, by field; empty when it is ready.
 
         A draft may be saved incomplete; these are checked only on the way to readers, by the admin form
-        and by the publishing service alike.
+        and by the publishing service alike. `authors` is how many authors the byline will have when the
+        caller holds a byline not saved yet (the admin form's rows); by default the saved byline counts.
         """
         problems = self._problems_at_any_stage()
+        if authors is None:
+            authors = len(self.bylines.all()) if self.pk is not None else 0
+        if not authors:
+            problems["bylines"] = ["Put at least one author on the byline before publishing."]
         headline = self.headline.strip()
         if not headline:
             problems["headline"] = ["Write a headline before publishing."]

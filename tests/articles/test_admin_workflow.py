@@ -14,6 +14,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from articles.models import Article, StatusChange
 from tests.articles.admin_forms import change_form_data, change_url
@@ -342,7 +343,10 @@ def test_scheduled_article_reaches_every_public_page_at_its_time_and_not_a_secon
     response = desk_editor_client.post(change_url(article), data)
 
     assert response.status_code == 302, form_errors(response)
-    assert any("is scheduled" in message for message in messages_of(response))
+    scheduled = [message for message in messages_of(response) if "is scheduled" in message]
+    when = date_format(local, "DATETIME_FORMAT")
+    assert scheduled == [f"“Scheduled story” is scheduled for {when}; readers see it from then."]
+    assert ".." not in scheduled[0]
     listing = desk_editor_client.get(CHANGELIST).content.decode()
     assert "Scheduled for" in listing
     reader = Client()
@@ -382,6 +386,9 @@ def test_second_save_of_an_article_changed_since_it_was_opened_is_refused_with_a
     html = response.content.decode()
     assert f'<a href="{change_url(article)}" target="_blank">open the current version</a>' in html
     assert 'value="First editor&#x27;s version"' in html
+    # The page is named for the article as saved, not for the headline this save tried to store.
+    assert "<title>Error: Colleague&#x27;s version | Change article" in html
+    assert "First editor" not in html[: html.index('id="content-main"')]
     article.refresh_from_db()
     assert article.headline == "Colleague's version"
 

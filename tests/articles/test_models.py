@@ -73,18 +73,27 @@ def test_byline_keeps_the_order_editors_set():
 )
 def test_publish_checks_name_the_field_to_fix(changes, field):
     article = ArticleFactory.build(**changes)
-    problems = article.publish_problems()
+    problems = article.publish_problems(authors=1)
     assert list(problems) == ([field] if field else [])
 
 
 def test_a_complete_article_at_the_length_limits_may_be_published():
     article = ArticleFactory.build(headline="H" * 70, summary="S" * 160, body="<p>Text.</p>")
-    assert article.publish_problems() == {}
+    assert article.publish_problems(authors=1) == {}
+
+
+def test_an_article_without_an_author_on_its_byline_may_not_be_published():
+    saved_without = ArticleFactory(authors=[])
+    assert saved_without.publish_problems()["bylines"] == ["Put at least one author on the byline before publishing."]
+    assert "bylines" not in ArticleFactory().publish_problems()
+    # The admin form counts the byline rows it is about to save.
+    assert "bylines" not in saved_without.publish_problems(authors=2)
+    assert "bylines" in ArticleFactory().publish_problems(authors=0)
 
 
 def test_an_image_without_alt_text_is_a_reason_not_to_publish():
     article = ArticleFactory.build(hero_image=image_upload(), hero_alt="")
-    assert list(article.publish_problems()) == ["hero_alt"]
+    assert list(article.publish_problems(authors=1)) == ["hero_alt"]
 
 
 def test_a_writers_articles_are_the_ones_they_created_or_are_on_the_byline_of(writer):
@@ -124,4 +133,4 @@ def test_search_engines_get_the_summary_cut_at_a_word_within_160_characters():
 def test_the_article_the_site_was_designed_from_passes_the_checks_before_publishing():
     parsed = parse_article(DEMO_ARTICLE_PATH.read_text(encoding="utf-8"))
     article = ArticleFactory.build(headline=parsed.headline, summary=parsed.summary, body=parsed.body_html)
-    assert article.publish_problems() == {}
+    assert article.publish_problems(authors=1) == {}

@@ -229,10 +229,8 @@ def test_diff_shows_the_body_paragraph_by_paragraph_with_the_changed_word(editor
     changes = {c.label: str(c.diff) for c in editor_client.get(compare_url(story, first, second)).context["changes"]}
 
     assert changes["Headline"] == "<del>First</del><ins>Second</ins> save"
-    assert changes["Body"] == (
-        "&lt;p&gt;The bridge reopens on <del>Monday.</del><ins>Tuesday.</ins>&lt;/p&gt;\n"
-        "&lt;p&gt;Repairs took a year.&lt;/p&gt;\n"
-    )
+    # Copy editors read the text; the paragraph tags are not shown.
+    assert changes["Body"] == "The bridge reopens on <del>Monday.</del><ins>Tuesday.</ins>\nRepairs took a year.\n"
 
 
 def test_diff_order_does_not_depend_on_which_revision_was_picked_first(editor_client, story):
@@ -353,6 +351,31 @@ def test_restoring_never_changes_publication_and_keeps_every_note(editor_client,
     assert story.is_published
     assert [note.text for note in story.corrections.all()] == ["Police have confirmed."]
     assert "Police have confirmed." in client.get(story.get_absolute_url()).content.decode()
+
+
+def test_restore_preview_shows_only_what_restoring_changes_not_notes_or_publication(editor_client):
+    story = ArticleFactory(headline="Before")
+    save(editor_client, story, headline="Before")
+    before = revision_ids(story)[0]
+    save(editor_client, story, headline="After")
+    action_response = editor_client.post(CHANGELIST, {"action": "publish", "_selected_action": [str(story.pk)]})
+    assert action_response.status_code == 302
+    story.refresh_from_db()
+    editor_client.post(change_url(story), with_new_note(change_form_data(story), "update", "Police have confirmed."))
+
+    response = editor_client.get(restore_url(story, before))
+
+    changes = {change.label: str(change.diff) for change in response.context["changes"]}
+    assert changes == {"Headline": "<del>After</del><ins>Before</ins>"}
+    html = response.content.decode()
+    assert "Police have confirmed." not in html
+    # And restoring does exactly that: the note and the publication stay.
+    editor_client.post(restore_url(story, before))
+    story.refresh_from_db()
+    assert (story.headline, story.is_published) == ("Before", True)
+    assert [note.text for note in story.corrections.all()] == ["Police have confirmed."]
+    comment = versions_of(story).first().revision.get_comment()
+    assert comment.startswith("Restored the version saved on ") and ".." not in comment
 
 
 def test_restoring_an_old_slug_of_a_published_story_keeps_the_newer_address_working(editor_client, client):
