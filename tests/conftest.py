@@ -15,6 +15,9 @@ from django.db.backends.base.base import BaseDatabaseWrapper
 from newsroom.settings import env_bool
 from tests.factories import AuthorFactory, UserFactory
 
+# The Playwright browser and its pages, for every module that drives Chromium.
+pytest_plugins = ["tests.browser"]
+
 
 @pytest.fixture(autouse=True)
 def _test_storage(settings, tmp_path):
