@@ -291,7 +291,8 @@ class ArticleAdmin(ArticleActionsMixin, ArticleHistoryMixin, admin.ModelAdmin):
 
     @admin.display(description="comments")
     def comment_link(self, obj: Article) -> SafeString | str:
-        if not obj.comment_count:
+        """The comments readers see, with those waiting for a moderator apart; spam is in neither."""
+        if not (obj.comment_count or obj.pending_count):
             return "0"
         url = reverse("admin:comments_comment_changelist") + "?" + urlencode({"article__id__exact": obj.pk})
         label = f"{obj.comment_count} ({obj.pending_count} pending)" if obj.pending_count else str(obj.comment_count)
