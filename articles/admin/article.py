@@ -37,6 +37,7 @@ from articles.rich_text import BodyEditorWidget
 from articles.services import append_correction, may_publish, move_article, save_article
 from authors.models import Author
 from images.preview import crop_preview
+from newsroom.admin import IndexNote
 
 # Wide enough to judge the crop, small enough to leave the form fields in view.
 PREVIEW_WIDTH = 480
@@ -147,6 +148,13 @@ class ArticleAdmin(ArticleActionsMixin, ArticleHistoryMixin, admin.ModelAdmin):
             return self.list_display
         return [name for name in self.list_display if name != "comment_link"]
 
+    def index_note(self, request: HttpRequest) -> IndexNote | None:
+        """Stories waiting for an editor, beside "Articles" on the admin index; only editors act on them."""
+        if not may_publish(request.user):
+            return None
+        waiting = Article.objects.filter(status=Article.Status.IN_REVIEW).count()
+        return IndexNote(f"{waiting} in review", {"status__exact": Article.Status.IN_REVIEW}) if waiting else None
+
     def get_changelist(self, request: HttpRequest, **kwargs) -> type[ArticleChangeList]:
         return ArticleChangeList
 
@@ -201,7 +209,7 @@ class ArticleAdmin(ArticleActionsMixin, ArticleHistoryMixin, admin.ModelAdmin):
         obj.status = form.status_before
         save_article(obj, by=request.user)
         if wanted != obj.status:
-            move_article(obj, to=wanted, by=request.user)
+            move_article(obj, to=wanted, by=request.user, site_url=request.build_absolute_uri("/"))
             if obj.is_scheduled:
                 when = date_format(timezone.localtime(obj.published_at), "DATETIME_FORMAT")
                 self.message_user(request, f"“{obj}” is scheduled: readers see it from {when}.", messages.INFO)
