@@ -7,8 +7,9 @@ derives the row's own columns.
 
 An article moves draft → in review (its writer submits it) → published (an editor), and back to draft
 (unpublished, or sent back from review), as the WORKFLOW table lists. Each step goes through `_move`,
-which checks who may take it, refuses a step from a status the article has already left, and records the
-step as a StatusChange.
+which checks who may take it, refuses a step from a status the article has already left, records the
+step as a StatusChange and, once it commits, emails whoever acts next (articles/notifications.py). The
+steps take the site's address (`site_url`, from the request) so those emails can link to the story.
 
 Every write that changes an article keeps a revision of it (django-reversion): the history then shows
 who did what and when, and nothing an editor saved is lost. Writes made with `QuerySet.update()` send
@@ -28,6 +29,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from reversion.models import Revision, Version
 
+from articles import notifications
 from articles.models import (
     PUBLISH_PERMISSION,
     Article,
@@ -121,41 +123,41 @@ def allowed_statuses(current: str, user: AbstractBaseUser) -> list[str]:
     return [status for status in Status.values if status in targets]
 
 
-def submit_for_review(article: Article, *, by: AbstractBaseUser) -> Article:
+def submit_for_review(article: Article, *, by: AbstractBaseUser, site_url: str = "") -> Article:
     """A writer hands a draft to the editors."""
-    return _move(article, to=Status.IN_REVIEW, expected=Status.DRAFT, by=by)
+    return _move(article, to=Status.IN_REVIEW, expected=Status.DRAFT, by=by, site_url=site_url)
 
 
-def return_to_draft(article: Article, *, by: AbstractBaseUser) -> Article:
+def return_to_draft(article: Article, *, by: AbstractBaseUser, site_url: str = "") -> Article:
     """Back from review to its writer: sent back by an editor, or taken back by the writer."""
-    return _move(article, to=Status.DRAFT, expected=Status.IN_REVIEW, by=by)
+    return _move(article, to=Status.DRAFT, expected=Status.IN_REVIEW, by=by, site_url=site_url)
 
 
-def publish_article(article: Article, *, by: AbstractBaseUser) -> Article:
+def publish_article(article: Article, *, by: AbstractBaseUser, site_url: str = "") -> Article:
     """Publish a draft or an article in review, refusing one that fails the checks before publishing.
 
     An article without a publication time gets now; one with a future time is scheduled and reaches readers
     at that time through `published()`, with no job to run.
     """
-    return _move(article, to=Status.PUBLISHED, expected=None, by=by)
+    return _move(article, to=Status.PUBLISHED, expected=None, by=by, site_url=site_url)
 
 
-def unpublish_article(article: Article, *, by: AbstractBaseUser) -> Article:
+def unpublish_article(article: Article, *, by: AbstractBaseUser, site_url: str = "") -> Article:
     """Take a published article off the site, back to draft, keeping its publication time for its return."""
-    return _move(article, to=Status.DRAFT, expected=Status.PUBLISHED, by=by)
+    return _move(article, to=Status.DRAFT, expected=Status.PUBLISHED, by=by, site_url=site_url)
 
 
-def move_article(article: Article, *, to: str, by: AbstractBaseUser) -> Article:
+def move_article(article: Article, *, to: str, by: AbstractBaseUser, site_url: str = "") -> Article:
     """Take whichever step leads from the article's status to `to`; the admin form's status field uses this."""
     if (article.status, to) not in WORKFLOW:
         raise ValidationError(
             f"An article that is {article.get_status_display().lower()} cannot become {Status(to).label.lower()}."
         )
-    return _move(article, to=to, expected=None, by=by)
+    return _move(article, to=to, expected=None, by=by, site_url=site_url)
 
 
 @transaction.atomic
-def _move(article: Article, *, to: str, expected: str | None, by: AbstractBaseUser) -> Article:
+def _move(article: Article, *, to: str, expected: str | None, by: AbstractBaseUser, site_url: str) -> Article:
     current = article.status
     if expected is not None and current != expected:
         raise ValidationError(
@@ -187,6 +189,10 @@ def _move(article: Article, *, to: str, expected: str | None, by: AbstractBaseUs
     if to == Status.PUBLISHED:
         article.withdrawn_at, article.withdrawal_note = None, ""
     keep_revisions([article.pk], comment=WORKFLOW[(current, to)], user=by)
+    transaction.on_commit(
+        lambda: notifications.announce_step(article, from_status=current, to_status=to, by=by, site_url=site_url),
+        robust=True,
+    )
     return article
 
 

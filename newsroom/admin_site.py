@@ -1,6 +1,7 @@
 """The site's admin: Django's own, with work waiting shown on the index page, and lists that answer any
 query string a person can type with a page."""
 
+from dataclasses import dataclass, field
 from functools import cache
 
 from django.contrib import admin
@@ -10,6 +11,17 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.template.response import TemplateResponse
+from django.utils.http import urlencode
+
+
+@dataclass(frozen=True)
+class IndexNote:
+    """Work waiting, as a model admin's `index_note(request)` reports it: the words shown beside the model's
+    name ("3 pending") and the list filter that shows that work, so the link opens on it."""
+
+    text: str
+    filters: dict[str, str] = field(default_factory=dict)
+
 
 # What a mangled filter value raises in Python rather than as "no such rows": int() or datetime() of a
 # number too large for C (OverflowError), the year after 9999 that a date drill-down on year 9999 asks
@@ -79,8 +91,11 @@ class NewsroomAdminSite(admin.AdminSite):
         for app in response.context_data["app_list"]:
             for entry in app["models"]:
                 model_admin = self.get_model_admin(entry["model"])
-                note = getattr(model_admin, "index_note", None)
-                text = note(request) if note else ""
-                if text:
-                    entry["name"] = f"{entry['name']} ({text})"
+                note_for = getattr(model_admin, "index_note", None)
+                note: IndexNote | None = note_for(request) if note_for else None
+                if note is None:
+                    continue
+                entry["name"] = f"{entry['name']} ({note.text})"
+                if note.filters and entry.get("admin_url"):
+                    entry["admin_url"] = f"{entry['admin_url']}?{urlencode(note.filters)}"
         return response

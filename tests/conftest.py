@@ -16,6 +16,9 @@ from newsroom.publication import current_publication, footer_pages
 from newsroom.settings import env_bool
 from tests.factories import AuthorFactory, UserFactory
 
+# The Playwright browser and its pages, for every module that drives Chromium.
+pytest_plugins = ["tests.browser"]
+
 
 @pytest.fixture(autouse=True)
 def _test_storage(settings, tmp_path):

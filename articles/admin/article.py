@@ -38,6 +38,7 @@ from articles.rich_text import BodyEditorWidget
 from articles.services import append_correction, may_publish, move_article, save_article
 from authors.models import Author
 from images.preview import crop_preview
+from newsroom.admin_site import IndexNote
 
 # Wide enough to judge the crop, small enough to leave the form fields in view.
 PREVIEW_WIDTH = 480
@@ -46,7 +47,9 @@ PREVIEW_WIDTH = 480
 @admin.register(Article)
 class ArticleAdmin(ArticleActionsMixin, ArticleHistoryMixin, ArticleDeletionMixin, admin.ModelAdmin):
     form = ArticleAdminForm
-    list_display = ["headline", "section", "workflow_status", "published_at", "is_live", "byline", "comment_link"]
+    # Few, short columns, so the list fits a 1280 px laptop beside the sidebars (tests/test_admin_layout.py);
+    # the status column carries the publication time, and says whether a story is live or scheduled.
+    list_display = ["headline", "section", "workflow_status", "byline", "comment_link"]
     list_filter = [MyDraftsFilter, "status", "section", AuthorFilter, TagFilter, "published_at"]
     list_select_related = ["section"]
     # Counting every article again for "N total" costs a second full count on each page of a large list,
@@ -125,8 +128,10 @@ class ArticleAdmin(ArticleActionsMixin, ArticleHistoryMixin, ArticleDeletionMixi
         # One list, so the filter script stays after jQuery and select2 (Media orders files only relative to
         # those declared in the same list).
         autocomplete = AutocompleteSelect(Article._meta.get_field("authors"), self.admin_site).media
-        return super().media + forms.Media(
-            js=[*autocomplete._js, "admin-extra/autocomplete-filter.js"], css=autocomplete._css
+        return (
+            super().media
+            + forms.Media(js=[*autocomplete._js, "admin-extra/autocomplete-filter.js"], css=autocomplete._css)
+            + forms.Media(css={"all": ["admin-extra/changelist.css", "admin-extra/articles.css"]})
         )
 
     def view_on_site(self, obj: Article) -> str:
@@ -151,6 +156,13 @@ class ArticleAdmin(ArticleActionsMixin, ArticleHistoryMixin, ArticleDeletionMixi
         if request.user.has_perm("comments.view_comment"):
             return self.list_display
         return [name for name in self.list_display if name != "comment_link"]
+
+    def index_note(self, request: HttpRequest) -> IndexNote | None:
+        """Stories waiting for an editor, beside "Articles" on the admin index; only editors act on them."""
+        if not may_publish(request.user):
+            return None
+        waiting = Article.objects.filter(status=Article.Status.IN_REVIEW).count()
+        return IndexNote(f"{waiting} in review", {"status__exact": Article.Status.IN_REVIEW}) if waiting else None
 
     def get_changelist(self, request: HttpRequest, **kwargs) -> type[ArticleChangeList]:
         return ArticleChangeList
@@ -214,7 +226,7 @@ class ArticleAdmin(ArticleActionsMixin, ArticleHistoryMixin, ArticleDeletionMixi
         super().save_related(request, form, formsets, change)
         obj = form.instance
         if form.status_wanted != obj.status:
-            move_article(obj, to=form.status_wanted, by=request.user)
+            move_article(obj, to=form.status_wanted, by=request.user, site_url=request.build_absolute_uri("/"))
             if obj.is_scheduled:
                 when = date_format(timezone.localtime(obj.published_at), "DATETIME_FORMAT")
                 # The time does not end the sentence: a format ending in "a.m." would get a second full stop.
@@ -313,15 +325,18 @@ class ArticleAdmin(ArticleActionsMixin, ArticleHistoryMixin, ArticleDeletionMixi
             kwargs["widget"] = BodyEditorWidget()
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
-    @admin.display(description="status", ordering="status")
+    @admin.display(description="status", ordering="published_at")
     def workflow_status(self, obj: Article) -> str:
+        """The status with the publication time, one column for both. Sorted by the time: the sidebar's
+        status filter already groups by status."""
+        if obj.published_at is None:
+            return obj.get_status_display()
+        when = date_format(timezone.localtime(obj.published_at), "SHORT_DATETIME_FORMAT")
         if obj.is_scheduled:
-            return f"Scheduled for {date_format(timezone.localtime(obj.published_at), 'DATETIME_FORMAT')}"
+            return f"Scheduled for {when}"
+        if obj.status == Article.Status.PUBLISHED:
+            return f"Published {when}"
         return obj.get_status_display()
-
-    @admin.display(boolean=True, description="live")
-    def is_live(self, obj: Article) -> bool:
-        return obj.is_published
 
     @admin.display(description="byline")
     def byline(self, obj: Article) -> str:
@@ -329,7 +344,8 @@ class ArticleAdmin(ArticleActionsMixin, ArticleHistoryMixin, ArticleDeletionMixi
 
     @admin.display(description="comments")
     def comment_link(self, obj: Article) -> SafeString | str:
-        if not obj.comment_count:
+        """The comments readers see, with those waiting for a moderator apart; spam is in neither."""
+        if not (obj.comment_count or obj.pending_count):
             return "0"
         url = reverse("admin:comments_comment_changelist") + "?" + urlencode({"article__id__exact": obj.pk})
         label = f"{obj.comment_count} ({obj.pending_count} pending)" if obj.pending_count else str(obj.comment_count)

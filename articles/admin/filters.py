@@ -14,14 +14,14 @@ from django.contrib import admin
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.views.main import PAGE_VAR, ChangeList
 from django.contrib.admin.widgets import AutocompleteSelect
-from django.db.models import Count, Q, QuerySet
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.safestring import SafeString
 
 from articles.models import Article
 from authors.models import Author
-from comments.models import Comment
+from comments.models import Comment, count_per_article
 from newsroom.ids import row_id
 
 
@@ -136,10 +136,13 @@ class TagFilter(AutocompleteFilter):
 
 
 class ArticleChangeList(ChangeList):
-    """The article list, with each shown article's comment counts fetched in one query for that page.
+    """The article list, with each shown article's comment counts fetched in one query for that page: the
+    comments readers see (CommentQuerySet.visible(), so no spam, nothing removed) and those waiting for a
+    moderator, apart.
 
     As subqueries in the list's own query they were computed for every row the database stepped over too,
-    so a late page (an OFFSET of tens of thousands) took a third of a second at 100,000 articles.
+    so a late page (an OFFSET of tens of thousands) took a third of a second at 100,000 articles; here they
+    run for the page's rows alone.
     """
 
     def get_results(self, request: HttpRequest) -> None:
@@ -148,11 +151,14 @@ class ArticleChangeList(ChangeList):
         if not self.result_list or "comment_link" not in self.list_display:
             return
         counts = (
-            Comment.objects.filter(article__in=self.result_list)
+            Article.objects.filter(pk__in=[article.pk for article in self.result_list])
             .order_by()
-            .values("article")
-            .annotate(total=Count("pk"), pending=Count("pk", filter=Q(status=Comment.Status.PENDING)))
+            .values_list("pk")
+            .annotate(
+                visible=count_per_article(Comment.objects.visible()),
+                pending=count_per_article(Comment.objects.pending()),
+            )
         )
-        by_article = {row["article"]: (row["total"], row["pending"]) for row in counts}
+        by_article = {pk: (visible, pending) for pk, visible, pending in counts}
         for article in self.result_list:
             article.comment_count, article.pending_count = by_article.get(article.pk, (0, 0))

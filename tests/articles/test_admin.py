@@ -7,6 +7,7 @@ from django.contrib.messages import get_messages
 from django.contrib.staticfiles import finders
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django_prose_editor.config import allowlist_from_extensions
 from taggit.models import Tag
 
@@ -272,7 +273,7 @@ def test_tags_field_shows_the_article_tags_as_chosen_options(editor_client):
 # Changelist: columns, search, filters, query count ------------------------------------------
 
 
-def test_changelist_shows_live_state_byline_in_order_and_comment_counts(editor_client):
+def test_changelist_shows_status_with_time_byline_in_order_and_comment_counts(editor_client):
     first, second = AuthorFactory(name="Marisol Gonzalez"), AuthorFactory(name="Amadou Diallo")
     article = ArticleFactory(published=True, authors=[first, second])
     CommentFactory(article=article, status=Comment.Status.APPROVED)
@@ -281,9 +282,29 @@ def test_changelist_shows_live_state_byline_in_order_and_comment_counts(editor_c
     html = editor_client.get(CHANGELIST).content.decode()
 
     assert "Marisol Gonzalez, Amadou Diallo" in html
-    assert 'alt="True"' in html
+    when = date_format(timezone.localtime(article.published_at), "SHORT_DATETIME_FORMAT")
+    assert f'<td class="field-workflow_status">Published {when}</td>' in html
     comments_url = reverse("admin:comments_comment_changelist") + f"?article__id__exact={article.pk}"
-    assert f'<a href="{comments_url}">3 (2 pending)</a>' in html
+    assert f'<a href="{comments_url}">1 (2 pending)</a>' in html
+
+
+def test_changelist_counts_the_comments_readers_see_with_pending_apart_and_no_spam(editor_client):
+    article = ArticleFactory(published=True)
+    thread = CommentFactory(article=article, status=Comment.Status.APPROVED)
+    CommentFactory(article=article, parent=thread, status=Comment.Status.APPROVED)
+    removed = CommentFactory(article=article, status=Comment.Status.REMOVED)
+    # Approved, but its thread's first comment was removed, so readers no longer see it.
+    CommentFactory(article=article, parent=removed, status=Comment.Status.APPROVED)
+    CommentFactory.create_batch(3, article=article, status=Comment.Status.SPAM)
+    CommentFactory(article=article, status=Comment.Status.PENDING)
+    only_spam = ArticleFactory(published=True)
+    CommentFactory.create_batch(2, article=only_spam, status=Comment.Status.SPAM)
+
+    html = editor_client.get(CHANGELIST).content.decode()
+
+    comments_url = reverse("admin:comments_comment_changelist") + f"?article__id__exact={article.pk}"
+    assert f'<a href="{comments_url}">2 (1 pending)</a>' in html
+    assert '<td class="field-comment_link">0</td>' in html
 
 
 def test_search_finds_articles_by_headline_summary_and_author_name(editor_client):
