@@ -72,7 +72,11 @@ class CommentForm(forms.ModelForm):
             "body": f"Plain text, up to {BODY_MAX:,} characters. Web addresses become links.",
             "notify_replies": "Each email has a link to stop them.",
         }
-        widgets = {"body": forms.Textarea(attrs={"rows": 6})}
+        # dir="auto": a reader writing Arabic or Hebrew sees their own text aligned as it will be shown.
+        widgets = {
+            "name": forms.TextInput(attrs={"dir": "auto"}),
+            "body": forms.Textarea(attrs={"rows": 6, "dir": "auto"}),
+        }
 
     def __init__(self, *args, article: Article, **kwargs) -> None:
         super().__init__(*args, **kwargs)

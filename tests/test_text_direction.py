@@ -108,3 +108,12 @@ def test_a_refused_comment_given_back_is_marked(client):
     found, bare = unmarked(response.content.decode())
     assert "refused" in found
     assert bare == []
+
+
+def test_the_comment_boxes_a_reader_types_into_follow_the_text_direction(client, story):
+    html = client.get(story.get_absolute_url()).content.decode()
+
+    boxes = {element.attrs.get("name"): element for element in elements(html) if element.tag in {"input", "textarea"}}
+
+    assert boxes["name"].attrs.get("dir") == "auto"
+    assert boxes["body"].attrs.get("dir") == "auto"
