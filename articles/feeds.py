@@ -107,8 +107,9 @@ class ArticleFeed(Feed):
 
     # The feed ---------------------------------------------------------------------------------------
 
-    def title(self, obj: object) -> str:
-        return self.publication.name
+    def title(self, obj: Section | Tag | Author | None) -> str:
+        # A narrowed feed is named for what it follows, then the publication.
+        return self.publication.name if obj is None else f"{obj.name} · {self.publication.name}"
 
     def link(self, obj: object) -> str:
         return reverse("articles:home")
@@ -186,9 +187,6 @@ class SectionFeed(ArticleFeed):
     def get_object(self, request: HttpRequest, slug: str) -> Section:
         return get_object_or_404(Section, slug=slug)
 
-    def title(self, obj: Section) -> str:
-        return f"{obj.name} · {self.publication.name}"
-
     def link(self, obj: Section) -> str:
         return obj.get_absolute_url()
 
@@ -203,9 +201,6 @@ class TagFeed(ArticleFeed):
     def get_object(self, request: HttpRequest, slug: str) -> Tag:
         return get_object_or_404(Tag, slug=slug)
 
-    def title(self, obj: Tag) -> str:
-        return f"{obj.name} · {self.publication.name}"
-
     def link(self, obj: Tag) -> str:
         return reverse("articles:tag", kwargs={"slug": obj.slug})
 
@@ -219,9 +214,6 @@ class TagFeed(ArticleFeed):
 class AuthorFeed(ArticleFeed):
     def get_object(self, request: HttpRequest, slug: str) -> Author:
         return get_object_or_404(Author, slug=slug)
-
-    def title(self, obj: Author) -> str:
-        return f"{obj.name} · {self.publication.name}"
 
     def link(self, obj: Author) -> str:
         return obj.get_absolute_url()
