@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from django.apps import apps
 from django.db import close_old_connections, connection, connections
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models.signals import post_save
@@ -24,10 +25,11 @@ from articles.models import Article
 from comments.models import Comment
 from comments.ratelimit import Limit, hit
 from newsroom.cache_backend import ResilientRedisCache
+from roles.groups import apply_roles
 from tests.articles.admin_forms import change_form_data, change_url
 from tests.comments.posting import form_data
 from tests.conftest import require_service
-from tests.factories import ArticleFactory, AuthorFactory
+from tests.factories import ArticleFactory, AuthorFactory, UserFactory
 from tests.services import RedisServer, Relay, free_port
 
 
@@ -134,8 +136,8 @@ def unpluggable_postgresql() -> Iterator[Relay]:
     relay.stop()
 
 
-# Committed rows, as the relay's connection is not the test's; the roles' groups are restored afterwards.
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+# Committed rows: the relay's connection is not the test's.
+@pytest.mark.django_db(transaction=True)
 def test_the_site_answers_503_while_postgresql_is_away_and_recovers_by_itself(unpluggable_postgresql):
     article = ArticleFactory(published=True, headline="Wagner exits Mali")
     client = server_reader()
@@ -169,8 +171,8 @@ def pull_plug_after_save():
         post_save.disconnect(receiver, sender=model)
 
 
-# Committed rows, as the relay's connection is not the test's; the roles' groups are restored afterwards.
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+# Committed rows: the relay's connection is not the test's.
+@pytest.mark.django_db(transaction=True)
 def test_a_comment_cut_off_half_way_is_not_stored(unpluggable_postgresql, pull_plug_after_save):
     article = ArticleFactory(published=True)
     pull_plug_after_save(Comment, unpluggable_postgresql)
@@ -183,9 +185,12 @@ def test_a_comment_cut_off_half_way_is_not_stored(unpluggable_postgresql, pull_p
     assert not Comment.objects.filter(body="Cut off mid-save.").exists()
 
 
-# Committed rows, as the relay's connection is not the test's; the roles' groups are restored afterwards.
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_an_article_save_cut_off_half_way_changes_nothing(unpluggable_postgresql, pull_plug_after_save, desk_editor):
+# Committed rows: the relay's connection is not the test's.
+@pytest.mark.django_db(transaction=True)
+def test_an_article_save_cut_off_half_way_changes_nothing(unpluggable_postgresql, pull_plug_after_save):
+    # A transactional test starts from an emptied database: the roles' groups come back as migrate makes them.
+    apply_roles(apps)
+    desk_editor = UserFactory(username="dana", is_staff=True, roles=["Editor"])
     article = ArticleFactory(published=True, headline="Before the edit", authors=[AuthorFactory()])
     article.tags.add("Mali")
     versions = Version.objects.get_for_object(article).count()
