@@ -1,7 +1,9 @@
 """How many comments a reader may post: requests counted per key in the shared cache.
 
 Counts live in Django's cache, so with REDIS_URL every app server adds to the same count; with the
-local-memory cache of development each process counts alone.
+local-memory cache of development each process counts alone. While Redis is unreachable each process
+counts alone too, in its own memory: the limit still holds per app server, so several servers let
+through at most that many times the count, where no limit at all would let a flood through.
 """
 
 import hashlib
@@ -9,6 +11,13 @@ import time
 from dataclasses import dataclass
 
 from django.core.cache import cache
+from django.core.cache.backends.base import BaseCache
+from django.core.cache.backends.locmem import LocMemCache
+
+from newsroom.cache_backend import CacheUnavailable
+
+# Where counts go while the shared cache is unreachable (see the module's docstring).
+_local_counts = LocMemCache("ratelimit-fallback", {"OPTIONS": {"MAX_ENTRIES": 10_000}})
 
 
 @dataclass(frozen=True)
@@ -32,12 +41,19 @@ def hit(scope: str, key: str, limit: Limit) -> int:
     # (two windows' time): Django's Redis incr() checks that the key exists and increments it in two
     # commands, and a key expiring between them would come back without a timeout and stay for ever.
     # No request counts on a window once it has passed, since the window's number is in the key.
-    cache.add(cache_key, 0, timeout=2 * limit.seconds)
     try:
-        count = cache.incr(cache_key)
-    except ValueError:  # evicted between add() and incr() (a full cache drops keys early)
-        cache.set(cache_key, 1, timeout=2 * limit.seconds)
-        count = 1
+        count = _count(cache, cache_key, limit)
+    except CacheUnavailable:
+        count = _count(_local_counts, cache_key, limit)
     if count <= limit.count:
         return 0
     return max(1, int((window + 1) * limit.seconds - time.time()))
+
+
+def _count(store: BaseCache, cache_key: str, limit: Limit) -> int:
+    store.add(cache_key, 0, timeout=2 * limit.seconds)
+    try:
+        return store.incr(cache_key)
+    except ValueError:  # evicted between add() and incr() (a full cache drops keys early)
+        store.set(cache_key, 1, timeout=2 * limit.seconds)
+        return 1

@@ -1,7 +1,11 @@
-"""Error pages that need more than a template: a post too large to read is told so in words."""
+"""Error pages that need more than a template: a post too large to read is told so in words, and a
+database that cannot be reached is a 503 the reader can wait out, not a 500."""
+
+import sys
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
+from django.db import DatabaseError, InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse
 from django.template import loader
 from django.views import defaults
@@ -27,3 +31,33 @@ def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
 
 def _megabytes(size: int) -> str:
     return f"{size / 1_000_000:.1f} MB"
+
+
+# How long a reader (or a crawler) is asked to wait before trying again while the database is away.
+RETRY_AFTER_SECONDS = 30
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """handler500. Django calls it inside the `except` that caught the view's exception, so the exception
+    is at hand: a lost or refused database connection is the service being unavailable for a while (503
+    with Retry-After, so crawlers come back rather than drop the page), anything else a 500 as before.
+    Both pages are static templates: the database and the cache may be what failed."""
+    exception = sys.exc_info()[1]
+    if _database_unreachable(exception):
+        response = HttpResponse(loader.render_to_string("503.html"), status=503)
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response
+    return defaults.server_error(request)
+
+
+def _database_unreachable(exception: BaseException | None) -> bool:
+    # OperationalError covers a refused or dropped connection on both backends; InterfaceError a
+    # connection already closed under Django. An IntegrityError or a bad query stays a 500: a bug.
+    while exception is not None:
+        if isinstance(exception, OperationalError | InterfaceError):
+            return True
+        if not isinstance(exception, DatabaseError):
+            exception = exception.__cause__ or exception.__context__
+            continue
+        return False
+    return False

@@ -125,6 +125,9 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # A database host that stopped answering is reported (a 503 page) within seconds, not minutes.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Redis is shared by every app server in production; without REDIS_URL each process keeps
@@ -133,11 +136,13 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
         "default": {
-            # Django's own backend: the cache calls here (get, set, add, incr, delete) need nothing
-            # more, see docs/decisions/redis-cache.md.
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's own backend, made to serve pages without the cache while Redis is unreachable
+            # (newsroom/cache_backend.py; docs/decisions/redis-cache.md).
+            "BACKEND": "newsroom.cache_backend.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "newsroom"),
+            # A Redis that stopped answering costs a request at most this long, not the OS's minutes.
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }
     }
 else:

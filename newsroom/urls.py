@@ -18,6 +18,8 @@ admin.site.index_title = "Publishing"
 
 # A post too large to read is answered with a page that says so (413), other bad requests as before.
 handler400 = "newsroom.errors.bad_request"
+# A database that cannot be reached answers 503 with Retry-After; other errors the usual 500 page.
+handler500 = "newsroom.errors.server_error"
 
 
 class FaviconView(RedirectView):

@@ -16,10 +16,12 @@ from django.db.backends.base.schema import BaseDatabaseSchemaEditor
 #   change_article to their own drafts, since they lack publish_article). The byline rows are their own
 #   model, so adding, changing and removing an author on the byline needs the byline permissions, and
 #   finding an author by name in the byline needs view_author.
-#   Editor edits and publishes any article and manages authors, sections and tags. Correction notes are their
-#   own model, so appending one to a published story needs add_correction, and seeing the saved ones on the
-#   form view_correction (nobody changes or deletes a note: ArticleAdmin offers neither). view_comment lets
-#   the article list's comment counts link to the comments they count; moderating them is the Moderator's.
+#   Editor edits and publishes any article and manages authors, sections, tags and the standing pages
+#   (About, Ethics policy, Corrections policy...); the publication's settings stay with administrators.
+#   Correction notes are their own model, so appending one to a published story needs add_correction,
+#   and seeing the saved ones on the form view_correction (nobody changes or deletes a note: ArticleAdmin
+#   offers neither). view_comment lets the article list's comment counts link to the comments they count;
+#   moderating them is the Moderator's.
 #   Moderator runs the comment queue and the moderation rules, and may read (not edit) the story a comment
 #   answers, which the queue links to.
 # Named once here: comments.notifications emails this group about held comments.
@@ -60,6 +62,10 @@ ROLES: dict[str, list[str]] = {
         "taggit.change_tag",
         "taggit.delete_tag",
         "taggit.view_tag",
+        "newsroom.add_page",
+        "newsroom.change_page",
+        "newsroom.delete_page",
+        "newsroom.view_page",
         "comments.view_comment",
     ],
     MODERATOR: [
