@@ -1,0 +1,311 @@
+"""Every public page type is valid HTML (the Nu HTML Checker finds 0 errors) and accessible (axe-core finds 0
+WCAG 2.2 AA violations, on a 375 px phone and a 1280 px laptop).
+
+How it runs (docs/testing.md has more): the demo site is built once for the module (load_demo, then the
+comments, corrections and notes the pages show) and each page in PAGES is fetched once through Django's test
+client. The Nu HTML Checker (the vnu-jar package from npm, a Java program) then checks every page in one run,
+and Chromium opens the same fetched HTML at its address on the live server, where it loads the site's real
+stylesheets, scripts and images, and axe-core checks it at both widths. A page fetched once is the page both
+tools judge, the comment form answered with errors included, which a browser cannot fetch (it is a POST).
+
+The tools come from package.json (`make test` installs them into node_modules/). Without Java, node_modules or
+Chromium, the tests skip and say why; with NEWSROOM_REQUIRE_SERVICES=1 (CI) they fail instead.
+"""
+
+import json
+import shutil
+import subprocess
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.db import transaction
+from django.test import Client, override_settings
+from playwright.sync_api import Route, sync_playwright
+
+from articles.demo import load_demo
+from articles.models import Article, Correction
+from articles.services import append_correction
+from comments.models import Comment
+from tests.browser import CHROMIUM_ARGS, TIMEOUT_MS
+from tests.conftest import CHROMIUM, require_service
+from tests.factories import CommentFactory
+
+REPO = Path(__file__).resolve().parent.parent
+VNU_JAR = REPO / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
+AXE_JS = REPO / "node_modules" / "axe-core" / "axe.min.js"
+# WCAG 2.0, 2.1 and 2.2, levels A and AA: the rules axe-core tags with these. (wcag22a has no rules of its own.)
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+AXE_RUN = "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})"
+WIDTHS = (375, 1280)  # a small phone and a laptop
+HEIGHT = 800
+
+
+@dataclass(frozen=True)
+class PageCase:
+    """One page to check. `path` may name the demo's objects: {article}, {section}, {tag}, {author}, {slug}
+    (the article's slug). `contains` is text the answer must hold, so a table row cannot quietly check an
+    error page instead of the page it names."""
+
+    name: str
+    path: str
+    status: int = 200
+    contains: str = ""
+    method: str = "GET"
+
+
+# Every public page type. Add a row for a new one: both tools check it at once.
+PAGES: list[PageCase] = [
+    PageCase("home", "/", contains="Wagner Exits Mali"),
+    PageCase("article", "{article}", contains='class="correction'),
+    PageCase("article comments page 2", "{article}?comments_page=2", contains="Comments page 2 of 2"),
+    PageCase("section", "{section}", contains="Wagner Exits Mali"),
+    PageCase("tag", "{tag}", contains="Wagner Exits Mali"),
+    PageCase("author", "{author}", contains="Wagner Exits Mali"),
+    PageCase("search results", "/search/?q=Wagner", contains="<mark>"),
+    PageCase("search without results", "/search/?q=zeppelin", contains="No results for"),
+    PageCase("standing page", "/pages/about/", contains="About us"),
+    PageCase("comment form with errors", "/comments/post/{slug}/", method="POST", contains="error-summary"),
+    PageCase("not found", "/no-such-page/", status=404),
+]
+PAGE_NAMES = [case.name for case in PAGES]
+
+# The live server makes every test here transactional (pytest-django orders those last); the data itself is
+# built once, in the module's fixture.
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@dataclass
+class Checked:
+    """What the module's one build, fetch and check found, page by page."""
+
+    nu_errors: dict[str, list[str]] | None = None  # None: the checker could not run
+    nu_unavailable: str = ""
+    axe_violations: dict[str, list[str]] | None = None
+    axe_unavailable: str = ""
+
+
+def build_demo_site() -> dict[str, str]:
+    """The demo story with everything its page can show: hero image, tags, a correction and an update note,
+    comment threads over two pages with a reply. Returns the addresses PAGES may name."""
+    article = load_demo().article
+    append_correction(article=article, kind=Correction.Kind.CORRECTION, text="An earlier version misdated the exit.")
+    append_correction(article=article, kind=Correction.Kind.UPDATE, text="Adds the ministry's statement.")
+    first = CommentFactory(
+        article=article, status=Comment.Status.APPROVED, name="Awa Traoré", body="A clear account, thank you."
+    )
+    CommentFactory(
+        article=article, parent=first, status=Comment.Status.APPROVED, name="Jon Lee", body="Agreed, and well sourced."
+    )
+    for name in ("Ines Moreau", "Karim Haddad"):
+        CommentFactory(article=article, status=Comment.Status.APPROVED, name=name, body="What happens in Gao next?")
+    article = Article.objects.for_detail().get(pk=article.pk)
+    return {
+        "article": article.get_absolute_url(),
+        "slug": article.slug,
+        "section": article.section.get_absolute_url(),
+        "tag": f"/tags/{article.tags.order_by('name').first().slug}/",
+        "author": article.byline_authors[0].get_absolute_url(),
+    }
+
+
+def fetch(client: Client, case: PageCase, names: dict[str, str]) -> tuple[str, int, dict[str, str], str]:
+    """The page's address, status, headers and HTML; the comment form's POST is an empty one, as a reader's
+    empty submit sends."""
+    path = case.path.format(**names)
+    response = client.post(path, {}) if case.method == "POST" else client.get(path)
+    html = response.content.decode()
+    assert response.status_code == case.status, f"{case.name}: {path} answered {response.status_code}"
+    assert case.contains in html, f"{case.name}: {path} does not contain {case.contains!r}"
+    return path, response.status_code, dict(response.items()), html
+
+
+# A page with faults each tool must find, checked with the real pages: a run that finds nothing in it did not
+# really check anything (a checker that failed to start, a report read wrongly, axe not injected).
+BROKEN_PAGE = PageCase("a deliberately broken page", "/broken-page-for-the-checkers/")
+BROKEN_HTML = (
+    "<!doctype html><html><head><title>Broken</title></head><body>"
+    '<p><time datetime="2026-12-03T09:15:42.123456+00:00">3 December</time></div>'
+    '<img src="/static/favicon.svg"><p style="color: #bbb; background: #fff">Faint text</p></body></html>'
+)
+BROKEN_PAGE_NU_ERRORS = ("A fraction of a second must be one, two, or three digits", "Stray end tag “div”")
+BROKEN_PAGE_AXE_RULES = {"html-has-lang", "image-alt", "color-contrast"}
+
+
+def start_nu_checker(pages: dict[str, str], folder: Path) -> tuple[subprocess.Popen, dict[str, str]]:
+    """Start one run of the checker over every page, and return it with the page each file holds.
+
+    One run, because each starts a JVM and loads the checker's schemas (seconds on a busy machine); it runs
+    while the browser checks the same pages."""
+    files = {}
+    for number, (name, html) in enumerate(pages.items()):
+        path = folder / f"page-{number:02}.html"
+        path.write_text(html, encoding="utf-8")
+        files[path.name] = name
+    # Java is the one on PATH, as for a person running the checker by hand.
+    command = ["java", "-jar", str(VNU_JAR), "--format", "json", "--stdout", "--exit-zero-always"]
+    command += [str(folder / name) for name in files]
+    return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True), files
+
+
+def nu_checker_errors(run: subprocess.Popen, files: dict[str, str]) -> dict[str, list[str]]:
+    """The checker's errors by page. Warnings are advice and pass; "info" messages are ignored. A message the
+    checker could not tie to a file (one it failed to read) counts against every page."""
+    stdout, stderr = run.communicate(timeout=300)
+    if run.returncode != 0:
+        raise RuntimeError(f"The Nu HTML Checker failed ({run.returncode}): {stderr}")
+    errors: dict[str, list[str]] = {name: [] for name in files.values()}
+    for message in json.loads(stdout)["messages"]:
+        if message["type"] == "error" or message.get("subType") == "fatal" or message["type"] == "non-document-error":
+            text = f"line {message.get('lastLine', '?')}: {message['message']}"
+            if extract := message.get("extract"):
+                text += f"\n      {extract.strip()!r}"
+            page = files.get(message.get("url", "").rpartition("/")[2])
+            for name in [page] if page else errors:
+                errors[name].append(text)
+    return errors
+
+
+def axe_violations(pages: dict[str, tuple[str, int, dict[str, str], str]], base_url: str) -> dict[str, list[str]]:
+    """axe-core's violations on each page at each width, in Debian's Chromium.
+
+    Chromium asks the live server for each page's address, and Playwright answers that one request with the
+    HTML fetched for the checker; the stylesheets, scripts and images come from the live server. The context
+    bypasses the Content Security Policy only so that axe's script can be injected: the script is the test's,
+    not the page's (tests/test_browser.py proves the pages run under the policy)."""
+    violations: dict[str, list[str]] = {}
+    with pytest.MonkeyPatch.context() as env, sync_playwright() as playwright:
+        # As in tests/browser.py: Playwright keeps an asyncio loop in this thread; no ORM call is made while it runs.
+        env.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+        try:
+            context = browser.new_context(base_url=base_url, bypass_csp=True)
+            context.set_default_timeout(TIMEOUT_MS)
+            page = context.new_page()
+            for name, (path, status, headers, html) in pages.items():
+                url = base_url + path
+                page.route(lambda address, url=url: address == url, answer_with(status, headers, html), times=1)
+                page.set_viewport_size({"width": WIDTHS[0], "height": HEIGHT})
+                page.goto(url)
+                page.add_script_tag(path=str(AXE_JS))
+                found = []
+                for width in WIDTHS:
+                    page.set_viewport_size({"width": width, "height": HEIGHT})
+                    for violation in page.evaluate(AXE_RUN, AXE_TAGS)["violations"]:
+                        targets = ", ".join(" ".join(node["target"]) for node in violation["nodes"][:5])
+                        found.append(
+                            f"{width} px: {violation['id']} ({violation['impact']}): {violation['help']}"
+                            f" — {len(violation['nodes'])} element(s): {targets}"
+                        )
+                violations[name] = found
+        finally:
+            browser.close()
+    return violations
+
+
+def answer_with(status: int, headers: dict[str, str], html: str) -> Callable[[Route], None]:
+    """A route handler answering with a page fetched earlier. (Playwright also passes the request to a handler
+    that takes a second argument, so the page cannot be bound as default arguments of the handler.)"""
+
+    def answer(route: Route) -> None:
+        route.fulfill(status=status, headers=headers, body=html)
+
+    return answer
+
+
+def nu_checker_missing() -> str:
+    if not VNU_JAR.exists():
+        return "node_modules/vnu-jar is missing (make test installs it with npm ci)"
+    if not shutil.which("java"):
+        return "java is missing (apt-get install default-jre-headless)"
+    return ""
+
+
+def axe_missing() -> str:
+    if not AXE_JS.exists():
+        return "node_modules/axe-core is missing (make test installs it with npm ci)"
+    if not CHROMIUM.exists():
+        return f"{CHROMIUM} is missing (apt-get install chromium)"
+    return ""
+
+
+@pytest.fixture(scope="module")
+def checked(django_db_setup, django_db_blocker, live_server, tmp_path_factory) -> Iterator[Checked]:
+    """Build, fetch and check once for the module; the tests below only read what was found.
+
+    The module's data lives in one transaction, rolled back once every page is fetched, so nothing outlives
+    it; the live server then serves only static files and uploads."""
+    folder = tmp_path_factory.mktemp("valid-pages")
+    here = override_settings(
+        MEDIA_ROOT=folder / "media",
+        # Unhashed static files, as tests/conftest.py gives every test: no collectstatic needed.
+        STORAGES={
+            **settings.STORAGES,
+            "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+        },
+        CACHES={"default": {**settings.CACHES["default"], "KEY_PREFIX": f"test-{uuid.uuid4().hex}"}},
+        # Two threads a page, so the demo's three make a second page.
+        COMMENTS_THREADS_PER_PAGE=2,
+    )
+    with here, django_db_blocker.unblock():
+        with transaction.atomic():
+            names = build_demo_site()
+            client = Client()
+            fetched = {case.name: fetch(client, case, names) for case in PAGES}
+            transaction.set_rollback(True)
+        fetched[BROKEN_PAGE.name] = (BROKEN_PAGE.path, 200, {"Content-Type": "text/html; charset=utf-8"}, BROKEN_HTML)
+        checked = Checked()
+
+        checked.nu_unavailable = nu_checker_missing()
+        if not checked.nu_unavailable:
+            nu_run = start_nu_checker({name: html for name, (_, _, _, html) in fetched.items()}, folder)
+
+        checked.axe_unavailable = axe_missing()
+        if not checked.axe_unavailable:
+            # The live server's request signals touch the database connection, even to serve a file: the
+            # blocker stays lifted.
+            checked.axe_violations = axe_violations(fetched, live_server.url)
+
+        if not checked.nu_unavailable:
+            checked.nu_errors = nu_checker_errors(*nu_run)
+    yield checked
+
+
+def report(name: str, problems: list[str]) -> str:
+    return f"{name}: {len(problems)} problem(s)\n  " + "\n  ".join(problems)
+
+
+@pytest.mark.parametrize("name", PAGE_NAMES)
+def test_the_page_has_no_nu_html_checker_errors(checked: Checked, name: str) -> None:
+    if checked.nu_errors is None:
+        require_service(checked.nu_unavailable)
+    if errors := checked.nu_errors[name]:
+        pytest.fail(report(name, errors), pytrace=False)
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("name", PAGE_NAMES)
+def test_the_page_has_no_axe_violations_on_a_phone_or_a_laptop(checked: Checked, name: str) -> None:
+    if checked.axe_violations is None:
+        require_service(checked.axe_unavailable)
+    if violations := checked.axe_violations[name]:
+        pytest.fail(report(name, violations), pytrace=False)
+
+
+def test_the_nu_html_checker_finds_the_errors_of_a_broken_page(checked: Checked) -> None:
+    if checked.nu_errors is None:
+        require_service(checked.nu_unavailable)
+    errors = "\n".join(checked.nu_errors[BROKEN_PAGE.name])
+    assert [expected for expected in BROKEN_PAGE_NU_ERRORS if expected not in errors] == [], errors
+
+
+@pytest.mark.browser
+def test_axe_finds_the_violations_of_a_broken_page_at_both_widths(checked: Checked) -> None:
+    if checked.axe_violations is None:
+        require_service(checked.axe_unavailable)
+    found = checked.axe_violations[BROKEN_PAGE.name]
+    expected = [f"{width} px: {rule} " for width in WIDTHS for rule in sorted(BROKEN_PAGE_AXE_RULES)]
+    assert [line for line in expected if not any(seen.startswith(line) for seen in found)] == [], found
