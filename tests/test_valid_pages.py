@@ -18,6 +18,7 @@ import subprocess
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -30,9 +31,11 @@ from articles.demo import load_demo
 from articles.models import Article, Correction
 from articles.services import append_correction
 from comments.models import Comment
+from newsroom.publication import current_publication
 from tests.browser import CHROMIUM_ARGS, TIMEOUT_MS
 from tests.conftest import CHROMIUM, require_service
-from tests.factories import CommentFactory
+from tests.factories import ArticleFactory, CommentFactory
+from tests.images.files import image_upload
 
 REPO = Path(__file__).resolve().parent.parent
 VNU_JAR = REPO / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
@@ -47,8 +50,8 @@ HEIGHT = 800
 @dataclass(frozen=True)
 class PageCase:
     """One page to check. `path` may name the demo's objects: {article}, {section}, {tag}, {author}, {slug}
-    (the article's slug). `contains` is text the answer must hold, so a table row cannot quietly check an
-    error page instead of the page it names."""
+    (the article's slug), {comment} (the first comment's id). `contains` is text the answer must hold, so a
+    table row cannot quietly check an error page instead of the page it names."""
 
     name: str
     path: str
@@ -62,7 +65,9 @@ PAGES: list[PageCase] = [
     PageCase("home", "/", contains="Wagner Exits Mali"),
     PageCase("article", "{article}", contains='class="correction'),
     PageCase("article comments page 2", "{article}?comments_page=2", contains="Comments page 2 of 2"),
+    PageCase("article, replying to a comment", "{article}?reply_to={comment}#comment-form", contains="Post reply"),
     PageCase("section", "{section}", contains="Wagner Exits Mali"),
+    PageCase("section page 2", "{section}?page=2", contains="Sahel states leave ECOWAS"),
     PageCase("tag", "{tag}", contains="Wagner Exits Mali"),
     PageCase("author", "{author}", contains="Wagner Exits Mali"),
     PageCase("search results", "/search/?q=Wagner", contains="<mark>"),
@@ -90,8 +95,23 @@ class Checked:
 
 def build_demo_site() -> dict[str, str]:
     """The demo story with everything its page can show: hero image, tags, a correction and an update note,
-    comment threads over two pages with a reply. Returns the addresses PAGES may name."""
+    comment threads over two pages with a reply, the author's photo; and the publication's logo, share image,
+    social accounts and contact address in every page's header, head and footer. Returns the addresses PAGES
+    may name."""
+    publication = current_publication()
+    publication.logo = image_upload("logo.png", size=(600, 120))
+    publication.share_image = image_upload("share.png", size=(1200, 630))
+    publication.contact_email = "newsdesk@example.com"
+    publication.x_handle = "newsroom"
+    publication.facebook_url = "https://www.facebook.com/newsroom"
+    publication.instagram_handle = "newsroom"
+    publication.mastodon_url = "https://mastodon.social/@newsroom"
+    publication.full_clean()
+    publication.save()
     article = load_demo().article
+    author = article.byline_authors[0]
+    author.photo = image_upload("face.png", size=(400, 400))
+    author.save()
     append_correction(article=article, kind=Correction.Kind.CORRECTION, text="An earlier version misdated the exit.")
     append_correction(article=article, kind=Correction.Kind.UPDATE, text="Adds the ministry's statement.")
     first = CommentFactory(
@@ -102,6 +122,17 @@ def build_demo_site() -> dict[str, str]:
     )
     for name in ("Ines Moreau", "Karim Haddad"):
         CommentFactory(article=article, status=Comment.Status.APPROVED, name=name, body="What happens in Gao next?")
+    # Two older stories in the same section, tag and byline: with two stories a page, every list has a second page.
+    for days, headline in ((1, "Mali's junta extends the transition"), (2, "Sahel states leave ECOWAS")):
+        ArticleFactory(
+            published=True,
+            published_at=article.published_at - timedelta(days=days),
+            headline=headline,
+            summary="Background to the withdrawal.",
+            section=article.section,
+            authors=[author],
+            tags=["Mali"],
+        )
     article = Article.objects.for_detail().get(pk=article.pk)
     return {
         "article": article.get_absolute_url(),
@@ -109,6 +140,7 @@ def build_demo_site() -> dict[str, str]:
         "section": article.section.get_absolute_url(),
         "tag": f"/tags/{article.tags.order_by('name').first().slug}/",
         "author": article.byline_authors[0].get_absolute_url(),
+        "comment": str(first.pk),
     }
 
 
@@ -173,24 +205,30 @@ def axe_violations(pages: dict[str, tuple[str, int, dict[str, str], str]], base_
     """axe-core's violations on each page at each width, in Debian's Chromium.
 
     Chromium asks the live server for each page's address, and Playwright answers that one request with the
-    HTML fetched for the checker; the stylesheets, scripts and images come from the live server. The context
-    bypasses the Content Security Policy only so that axe's script can be injected: the script is the test's,
-    not the page's (tests/test_browser.py proves the pages run under the policy)."""
+    HTML fetched for the checker, headers (the Content Security Policy among them) and all; the stylesheets,
+    scripts and images come from the live server. One tab loads each page at 375 px, then axe runs, the tab is
+    widened to 1280 px and axe runs again: media queries apply at once, no reload needed."""
     violations: dict[str, list[str]] = {}
     with pytest.MonkeyPatch.context() as env, sync_playwright() as playwright:
         # As in tests/browser.py: Playwright keeps an asyncio loop in this thread; no ORM call is made while it runs.
         env.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
         try:
-            context = browser.new_context(base_url=base_url, bypass_csp=True)
+            context = browser.new_context(base_url=base_url)
             context.set_default_timeout(TIMEOUT_MS)
+            # Into every document before its own scripts, by the browser rather than by a <script> element, so
+            # the page's Content Security Policy stays in force and still lets axe run.
+            context.add_init_script(path=str(AXE_JS))
             page = context.new_page()
             for name, (path, status, headers, html) in pages.items():
-                url = base_url + path
-                page.route(lambda address, url=url: address == url, answer_with(status, headers, html), times=1)
+                url = base_url + path.partition("#")[0]  # the fragment stays in the browser, never in a request
+                served: list[str] = []
+                page.route(lambda address, url=url: address == url, answer_with(status, headers, html, served), times=1)
                 page.set_viewport_size({"width": WIDTHS[0], "height": HEIGHT})
-                page.goto(url)
-                page.add_script_tag(path=str(AXE_JS))
+                page.goto(base_url + path)
+                # Had the route missed, the live server would have answered from an empty database: a 404 page
+                # checked in place of the page named.
+                assert served == [url], f"{name}: the browser was not given the fetched page ({served})"
                 found = []
                 for width in WIDTHS:
                     page.set_viewport_size({"width": width, "height": HEIGHT})
@@ -206,11 +244,13 @@ def axe_violations(pages: dict[str, tuple[str, int, dict[str, str], str]], base_
     return violations
 
 
-def answer_with(status: int, headers: dict[str, str], html: str) -> Callable[[Route], None]:
-    """A route handler answering with a page fetched earlier. (Playwright also passes the request to a handler
-    that takes a second argument, so the page cannot be bound as default arguments of the handler.)"""
+def answer_with(status: int, headers: dict[str, str], html: str, served: list[str]) -> Callable[[Route], None]:
+    """A route handler answering with a page fetched earlier, noting in `served` that it did. (Playwright also
+    passes the request to a handler that takes a second argument, so the page cannot be bound as default
+    arguments of the handler.)"""
 
     def answer(route: Route) -> None:
+        served.append(route.request.url)
         route.fulfill(status=status, headers=headers, body=html)
 
     return answer
@@ -238,6 +278,10 @@ def checked(django_db_setup, django_db_blocker, live_server, tmp_path_factory) -
 
     The module's data lives in one transaction, rolled back once every page is fetched, so nothing outlives
     it; the live server then serves only static files and uploads."""
+    checked = Checked(nu_unavailable=nu_checker_missing(), axe_unavailable=axe_missing())
+    if checked.nu_unavailable and checked.axe_unavailable:
+        yield checked
+        return
     folder = tmp_path_factory.mktemp("valid-pages")
     here = override_settings(
         MEDIA_ROOT=folder / "media",
@@ -247,8 +291,9 @@ def checked(django_db_setup, django_db_blocker, live_server, tmp_path_factory) -
             "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
         },
         CACHES={"default": {**settings.CACHES["default"], "KEY_PREFIX": f"test-{uuid.uuid4().hex}"}},
-        # Two threads a page, so the demo's three make a second page.
+        # Two threads and two stories a page, so the comments and every list of stories have a second page.
         COMMENTS_THREADS_PER_PAGE=2,
+        ARTICLES_PER_PAGE=2,
     )
     with here, django_db_blocker.unblock():
         with transaction.atomic():
@@ -257,20 +302,18 @@ def checked(django_db_setup, django_db_blocker, live_server, tmp_path_factory) -
             fetched = {case.name: fetch(client, case, names) for case in PAGES}
             transaction.set_rollback(True)
         fetched[BROKEN_PAGE.name] = (BROKEN_PAGE.path, 200, {"Content-Type": "text/html; charset=utf-8"}, BROKEN_HTML)
-        checked = Checked()
-
-        checked.nu_unavailable = nu_checker_missing()
+        nu_run = None
         if not checked.nu_unavailable:
             nu_run = start_nu_checker({name: html for name, (_, _, _, html) in fetched.items()}, folder)
-
-        checked.axe_unavailable = axe_missing()
-        if not checked.axe_unavailable:
-            # The live server's request signals touch the database connection, even to serve a file: the
-            # blocker stays lifted.
-            checked.axe_violations = axe_violations(fetched, live_server.url)
-
-        if not checked.nu_unavailable:
-            checked.nu_errors = nu_checker_errors(*nu_run)
+        try:
+            if not checked.axe_unavailable:
+                # The live server's request signals touch the database connection, even to serve a file: the
+                # blocker stays lifted.
+                checked.axe_violations = axe_violations(fetched, live_server.url)
+        finally:
+            if nu_run:
+                # Read even when the browser failed, so the checker's process never outlives the module.
+                checked.nu_errors = nu_checker_errors(*nu_run)
     yield checked
 
 
