@@ -29,8 +29,9 @@ from playwright.sync_api import Route, sync_playwright
 
 from articles.demo import load_demo
 from articles.models import Article, Correction
-from articles.services import append_correction
+from articles.services import append_correction, withdraw_articles
 from comments.models import Comment
+from comments.notifications import unsubscribe_token
 from newsroom.publication import current_publication
 from tests.browser import CHROMIUM_ARGS, TIMEOUT_MS
 from tests.conftest import CHROMIUM, require_service
@@ -58,6 +59,7 @@ class PageCase:
     status: int = 200
     contains: str = ""
     method: str = "GET"
+    data: tuple[tuple[str, str], ...] = ()  # the form a POST sends; none is a reader's empty submit
 
 
 # Every public page type. Add a row for a new one: both tools check it at once.
@@ -75,6 +77,17 @@ PAGES: list[PageCase] = [
     PageCase("standing page", "/pages/about/", contains="About us"),
     PageCase("comment form with errors", "/comments/post/{slug}/", method="POST", contains="error-summary"),
     PageCase("not found", "/no-such-page/", status=404),
+    PageCase("withdrawn story", "{withdrawn}", status=410, contains="withdrawn for legal reasons"),
+    PageCase(
+        "comment refused, comments closed",
+        "/comments/post/{closed_slug}/",
+        method="POST",
+        data=(("body", "Kept for the reader to copy."),),
+        status=403,
+        contains="Kept for the reader to copy.",
+    ),
+    PageCase("comment form's address opened", "/comments/post/{slug}/", status=405),
+    PageCase("stop reply emails", "/comments/unsubscribe/{unsubscribe_token}/", contains="Stop reply emails"),
 ]
 PAGE_NAMES = [case.name for case in PAGES]
 
@@ -133,6 +146,9 @@ def build_demo_site() -> dict[str, str]:
             authors=[author],
             tags=["Mali"],
         )
+    withdrawn = ArticleFactory(published=True, headline="A story taken down", section=article.section)
+    withdraw_articles(Article.objects.filter(pk=withdrawn.pk), notice="This story was withdrawn for legal reasons.")
+    closed = ArticleFactory(published=True, headline="Comments closed here", is_closed_for_comments=True)
     article = Article.objects.for_detail().get(pk=article.pk)
     return {
         "article": article.get_absolute_url(),
@@ -141,14 +157,16 @@ def build_demo_site() -> dict[str, str]:
         "tag": f"/tags/{article.tags.order_by('name').first().slug}/",
         "author": article.byline_authors[0].get_absolute_url(),
         "comment": str(first.pk),
+        "withdrawn": withdrawn.get_absolute_url(),
+        "closed_slug": closed.slug,
+        "unsubscribe_token": unsubscribe_token("awa@example.com"),
     }
 
 
 def fetch(client: Client, case: PageCase, names: dict[str, str]) -> tuple[str, int, dict[str, str], str]:
-    """The page's address, status, headers and HTML; the comment form's POST is an empty one, as a reader's
-    empty submit sends."""
+    """The page's address, status, headers and HTML."""
     path = case.path.format(**names)
-    response = client.post(path, {}) if case.method == "POST" else client.get(path)
+    response = client.post(path, dict(case.data)) if case.method == "POST" else client.get(path)
     html = response.content.decode()
     assert response.status_code == case.status, f"{case.name}: {path} answered {response.status_code}"
     assert case.contains in html, f"{case.name}: {path} does not contain {case.contains!r}"
