@@ -146,9 +146,20 @@ def build_demo_site() -> dict[str, str]:
             authors=[author],
             tags=["Mali"],
         )
-    withdrawn = ArticleFactory(published=True, headline="A story taken down", section=article.section)
+    # Fixed words throughout (the factories' defaults are random): the same pages on every run.
+    withdrawn, closed = (
+        ArticleFactory(
+            published=True,
+            published_at=article.published_at - timedelta(days=3),
+            headline=headline,
+            summary="A story of the demo site.",
+            section=article.section,
+            authors=[author],
+            is_closed_for_comments=comments_closed,
+        )
+        for headline, comments_closed in (("A story taken down", False), ("Comments closed on this one", True))
+    )
     withdraw_articles(Article.objects.filter(pk=withdrawn.pk), notice="This story was withdrawn for legal reasons.")
-    closed = ArticleFactory(published=True, headline="Comments closed here", is_closed_for_comments=True)
     article = Article.objects.for_detail().get(pk=article.pk)
     return {
         "article": article.get_absolute_url(),
