@@ -45,11 +45,22 @@ run: $(VENV)/.installed-runtime
 	$(BIN)/python manage.py ensure_admin --port $(PORT)
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
+# The Nu HTML Checker (vnu-jar, run with the machine's Java) and axe-core, pinned in package-lock.json, for the
+# validity tests (tests/test_valid_pages.py). Same stamp pattern as above, inside node_modules/. --ignore-scripts:
+# vnu-jar's install script would download a JDK of its own when it finds no Java; Debian's is used instead.
+# Without npm the tests skip and say why (fail in CI, where NEWSROOM_REQUIRE_SERVICES=1).
+node_modules/.installed: package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+		npm ci --no-audit --no-fund --ignore-scripts && touch $@; \
+	else \
+		echo "npm is missing, so the HTML validity and axe-core tests will not run (apt-get install npm)." >&2; \
+	fi
+
 # Settings refuse to start without a secret key when DEBUG is off, as in tests, and pytest-django
 # loads them before any conftest runs, so the key must come from the environment. The default is
 # for tests only; an environment value wins.
 test: export DJANGO_SECRET_KEY ?= test-only-not-secret
-test: lint
+test: lint node_modules/.installed
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed-dev

@@ -39,6 +39,7 @@ from articles.services import append_correction, may_publish, move_article, save
 from authors.models import Author
 from images.preview import crop_preview
 from newsroom.admin_site import IndexNote
+from newsroom.templatetags.machine_time import machine_datetime
 
 # Wide enough to judge the crop, small enough to leave the form fields in view.
 PREVIEW_WIDTH = 480
@@ -366,7 +367,7 @@ class ArticleAdmin(ArticleActionsMixin, ArticleHistoryMixin, ArticleDeletionMixi
             'For a colleague without a login, send this link; it works until <time datetime="{}">{}</time>:<br>'
             '<a href="{}">{}</a>',
             reverse("articles:preview", args=[obj.pk]),
-            expires_at.isoformat(),
+            machine_datetime(expires_at),
             date_format(expires_at, "DATETIME_FORMAT"),
             share_url,
             share_url,

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from articles.models import Article, Correction
 from articles.revisions import saved_in, versions_of
+from newsroom.templatetags.machine_time import machine_datetime
 from tests.articles.admin_forms import change_form_data, change_url, with_new_note
 from tests.factories import ArticleFactory, CorrectionFactory
 
@@ -43,7 +44,7 @@ def test_editor_appends_a_correction_and_readers_see_it_at_the_foot_with_the_upd
     footer = html[html.index('<footer class="story__footer">') :]
     assert "Corrections and updates" in footer
     assert text in footer
-    assert f'updated <time datetime="{timezone.localtime(note.created_at).isoformat()}' in html
+    assert f'updated <time datetime="{machine_datetime(note.created_at)}' in html
 
 
 def test_an_editor_in_the_editor_role_appends_a_note_and_then_sees_it_read_only(desk_editor_client, desk_editor, story):

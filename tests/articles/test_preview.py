@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from articles.models import Article
 from articles.preview import PREVIEW_SALT, preview_link_path
+from newsroom.templatetags.machine_time import machine_datetime
 from tests.articles.admin_forms import change_form_data, change_url
 from tests.factories import (
     ArticleFactory,
@@ -319,7 +320,7 @@ def test_a_preview_of_a_scheduled_story_says_when_it_goes_out(editor_client):
 
     html = editor_client.get(preview_url(article)).content.decode()
 
-    stamp = f'<time datetime="{timezone.localtime(when).isoformat()}">{shown_date(when)}</time>'
+    stamp = f'<time datetime="{machine_datetime(when)}">{shown_date(when)}</time>'
     assert f"Preview — Scheduled for {stamp}" in html
     assert f'<span class="dateline">Scheduled for {stamp}</span>' in html
     assert "Published <time" not in html
@@ -329,7 +330,7 @@ def test_a_preview_of_a_published_story_says_published_with_its_date(editor_clie
     article = ArticleFactory(published=True)
     html = editor_client.get(preview_url(article)).content.decode()
     assert "Preview — published, as readers see it" in html
-    assert f'Published <time datetime="{timezone.localtime(article.published_at).isoformat()}">' in html
+    assert f'Published <time datetime="{machine_datetime(article.published_at)}">' in html
 
 
 @pytest.mark.parametrize(

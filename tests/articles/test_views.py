@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article
+from newsroom.templatetags.machine_time import machine_datetime
 from tests.factories import ArticleFactory, AuthorFactory, CommentFactory, CorrectionFactory, SectionFactory
 from tests.images.files import image_upload
 
@@ -50,7 +51,7 @@ def test_article_page_shows_every_part_of_the_story(client, full_article):
     assert "Amadou Diallo reports from Bamako." in html
     assert '<a href="/sections/world/">World</a>' in html
     assert 'href="/tags/mali/" rel="tag" dir="auto">Mali</a>' in html
-    assert f'<time datetime="{full_article.published_at.isoformat()}' in html
+    assert f'<time datetime="{machine_datetime(full_article.published_at)}' in html
     assert '<form class="comment-form" method="post"' in html
 
 
@@ -106,8 +107,8 @@ def test_article_page_says_when_a_story_was_updated_after_publication(client):
     article.refresh_from_db()
 
     html = client.get(article.get_absolute_url()).content.decode()
-    assert f'Published <time datetime="{article.published_at.isoformat()}">' in html
-    assert f', updated <time datetime="{article.updated_at.isoformat()}">' in html
+    assert f'Published <time datetime="{machine_datetime(article.published_at)}">' in html
+    assert f', updated <time datetime="{machine_datetime(article.updated_at)}">' in html
 
 
 @pytest.mark.parametrize(
