@@ -1,5 +1,6 @@
-"""The articles app's models, split by job: the story itself (article.py) and what stays on record
-about it (records.py). Everything is imported here, so `articles.models` is where callers find them."""
+"""The articles app's models, split by job: the story itself (article.py), what stays on record
+about it (records.py), and the home page's lead (curation.py).
+Everything is imported here, so `articles.models` is where callers find them."""
 
 from articles.models.article import (
     HEADLINE_MAX_FOR_SEARCH,
@@ -13,6 +14,7 @@ from articles.models.article import (
     Section,
     TaggedArticle,
 )
+from articles.models.curation import LeadStory
 from articles.models.records import Correction, SlugRedirect, StatusChange
 
 __all__ = [
@@ -25,6 +27,7 @@ __all__ = [
     "ArticleQuerySet",
     "Byline",
     "Correction",
+    "LeadStory",
     "Section",
     "SlugRedirect",
     "StatusChange",
