@@ -3,6 +3,7 @@ about it (records.py), and the home page's lead (curation.py).
 Everything is imported here, so `articles.models` is where callers find them."""
 
 from articles.models.article import (
+    CARD_STANDFIRST_LENGTH,
     HEADLINE_MAX_FOR_SEARCH,
     PUBLISH_PERMISSION,
     SEARCH_DESCRIPTION_LENGTH,
@@ -18,6 +19,7 @@ from articles.models.curation import LeadStory
 from articles.models.records import Correction, SlugRedirect, StatusChange
 
 __all__ = [
+    "CARD_STANDFIRST_LENGTH",
     "HEADLINE_MAX_FOR_SEARCH",
     "PUBLISH_PERMISSION",
     "SEARCH_DESCRIPTION_LENGTH",
