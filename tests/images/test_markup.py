@@ -164,7 +164,9 @@ def test_an_image_without_renditions_is_left_out_rather_than_served_unprocessed(
 
 
 @pytest.mark.parametrize("count", [1, 8])
-def test_article_page_with_hero_and_author_photos_costs_the_same_seven_queries(client, django_assert_num_queries, count):
+def test_article_page_with_hero_and_author_photos_costs_the_same_seven_queries(
+    client, django_assert_num_queries, count
+):
     authors = [AuthorFactory(photo=image_upload("face.png", (256, 256))) for _ in range(count)]
     article = ArticleFactory(
         published=True, hero_image=image_upload("hero.png", (800, 450)), hero_alt="x", authors=authors
