@@ -3,11 +3,15 @@ under each article. Both start from Article.objects.published(), so a draft, a s
 one never leads and is never related, and both cost a fixed number of queries whatever the rows.
 """
 
+import operator
+from functools import reduce
+
 from django.conf import settings
 from django.core.paginator import Page, Paginator
-from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, Subquery, Value, When
+from django.db.models import Case, Count, IntegerField, Max, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
 from django.db.models.query import prefetch_related_objects
+from django.utils import timezone
 
 from articles.models import Article, LeadStory, TaggedArticle
 from articles.models.article import _bylines_prefetch, listing_prefetches
@@ -20,19 +24,16 @@ def lead_story() -> Article | None:
     """The story on top of the home page: the editor's latest choice while it runs and its story is
     published, else the newest published story. One query, without the card's prefetches.
 
-    Only two rows can qualify (the chosen story and the newest), so ordering them is free; the subqueries
-    each read one row from an index.
+    The lead's id is worked out in subqueries that each read a row or two from an index, and the story is
+    then fetched by primary key: a filter of "the chosen one or the newest" would have the database weigh
+    every published story (46 ms at 20,000 on SQLite, against under 1).
     """
     chosen = LeadStory.objects.latest_choice().running().values("article_id")
+    # By primary key, unordered: a filter on "in these ids" sorted the way articles sort read every story.
+    chosen_and_published = Article.objects.published().filter(pk=Subquery(chosen)).order_by().values("pk")
     newest = Article.objects.published().order_by("-published_at", "-pk").values("pk")[:1]
-    return (
-        Article.objects.published()
-        .filter(Q(pk__in=chosen) | Q(pk=Subquery(newest)))
-        .with_card_columns()
-        .annotate(is_chosen=Exists(chosen.filter(article_id=OuterRef("pk"))))
-        .order_by("-is_chosen", "-published_at", "-pk")
-        .first()
-    )
+    lead_id = Coalesce(Subquery(chosen_and_published), Subquery(newest))
+    return Article.objects.published().with_card_columns().filter(pk=lead_id).first()
 
 
 def home_page(page_number: str | None) -> tuple[Article | None, Page]:
@@ -59,36 +60,64 @@ def related_articles(article: Article, count: int = RELATED_COUNT) -> list[Artic
     `article` comes from for_detail(), whose prefetched tags are read here without a query. Two queries
     (the stories, their bylines), whatever the number of tags or stories; none for an article with
     neither tags nor a section, which has nothing to relate to.
+
+    The stories query picks from at most 2 × `count` candidates, found in subqueries that read indexes:
+    the `count` best by shared tags (one GROUP BY over the tag rows of the article's tags), and the `count`
+    newest in the section (any beyond those could only lose to them). Only the candidates are then ranked and
+    given what a card shows. Ranking every story that shares a tag, with its comment count, took 70 ms of
+    SQLite's time for 10,000 such stories.
     """
     tag_ids = [tag.pk for tag in article.tags.all()]
     if not tag_ids and article.section_id is None:
         return []
-    # Spelt out for the article without tags or without a section, rather than left to how each database
-    # treats an empty IN () list.
-    tagged = TaggedArticle.objects.filter(tag_id__in=tag_ids)
-    with_tags = Q(pk__in=tagged.values("content_object_id"))
     in_section = Q(section_id=article.section_id)
+    candidates = []
+    if tag_ids:
+        best_by_tags = (
+            TaggedArticle.objects.filter(
+                tag_id__in=tag_ids,
+                # published(), as a join: the same two conditions on the tagged story.
+                content_object__status=Article.Status.PUBLISHED,
+                content_object__published_at__lte=timezone.now(),
+            )
+            .exclude(content_object_id=article.pk)
+            .values("content_object_id")
+            .annotate(
+                shared=Count("pk"),
+                same_section=Max(Case(When(content_object__section_id=article.section_id, then=1), default=0))
+                if article.section_id is not None
+                else Value(0),
+                published_at=Max("content_object__published_at"),
+            )
+            .order_by("-shared", "-same_section", "-published_at", "-content_object_id")
+            .values("content_object_id")[:count]
+        )
+        candidates.append(Q(pk__in=best_by_tags))
+    if article.section_id is not None:
+        newest_in_section = (
+            Article.objects.published()
+            .filter(in_section)
+            .exclude(pk=article.pk)
+            .order_by("-published_at", "-pk")
+            .values("pk")[:count]
+        )
+        candidates.append(Q(pk__in=newest_in_section))
     shared = (
-        tagged.filter(content_object_id=OuterRef("pk"))
+        TaggedArticle.objects.filter(tag_id__in=tag_ids, content_object_id=OuterRef("pk"))
         .order_by()
         .values("content_object_id")
         .annotate(shared=Count("pk"))
         .values("shared")
     )
-    shared_tags = Coalesce(Subquery(shared, output_field=IntegerField()), Value(0))
-    same_section = Case(When(in_section, then=Value(1)), default=Value(0))
-    if not tag_ids:
-        candidates, shared_tags, same_section = in_section, Value(0), Value(1)
-    elif article.section_id is None:
-        candidates, same_section = with_tags, Value(0)
-    else:
-        candidates = with_tags | in_section
     related = list(
-        Article.objects.published()
-        .filter(candidates)
-        .exclude(pk=article.pk)
+        Article.objects.filter(reduce(operator.or_, candidates))
         .with_card_columns()
-        .annotate(shared_tags=shared_tags, same_section=same_section)
+        .annotate(
+            shared_tags=Coalesce(Subquery(shared, output_field=IntegerField()), Value(0)) if tag_ids else Value(0),
+            same_section=Case(When(in_section, then=Value(1)), default=Value(0))
+            if article.section_id is not None
+            else Value(0),
+        )
         .order_by("-shared_tags", "-same_section", "-published_at", "-pk")[:count]
     )
     # Cards show the byline; the tags they do not show are left unfetched.
