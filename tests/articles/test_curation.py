@@ -164,6 +164,20 @@ def test_an_editor_chooses_the_lead_from_the_article_list(desk_editor_client, de
     assert "Our investigation" in lead_of(home(client))
 
 
+def test_the_home_page_leads_list_add_and_change_pages_load_for_an_editor(desk_editor_client):
+    choice = LeadStory.objects.create(article=story(1, headline="Chosen story"))
+    for url in (
+        reverse("admin:articles_leadstory_changelist"),
+        reverse("admin:articles_leadstory_add"),
+        reverse("admin:articles_leadstory_change", args=[choice.pk]),
+    ):
+        response = desk_editor_client.get(url)
+        assert response.status_code == 200, url
+        assert "Chosen story" in response.content.decode() or url.endswith("/add/"), url
+    # A choice is a record: no delete.
+    assert desk_editor_client.get(reverse("admin:articles_leadstory_delete", args=[choice.pk])).status_code == 403
+
+
 def test_the_lead_action_refuses_a_draft_and_more_than_one_story(desk_editor_client):
     draft, one, two = ArticleFactory(headline="Unfinished"), story(1), story(2)
 
