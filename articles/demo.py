@@ -47,6 +47,8 @@ DEMO_PAGES: tuple[tuple[str, str, str], ...] = (
         "Corrections policy",
         "<p>When we get something wrong, we correct it promptly and say so at the foot of the story, with "
         "the date of the correction. We do not quietly change published facts.</p>"
+        '<p>Every correction and update we have made is listed, newest first, on our <a href="/corrections/">'
+        "corrections page</a>, which has its own feed.</p>"
         "<p>To report an error, write to the newsdesk through the contact page.</p>",
     ),
     (

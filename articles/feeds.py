@@ -1,4 +1,5 @@
-"""RSS 2.0 and Atom feeds of published articles: the whole site, and each section, tag and author.
+"""RSS 2.0 and Atom feeds of published articles: the whole site, and each section, tag and author; and the feed
+of correction and update notes (CorrectionFeed, at the end).
 
 Every feed lists `Article.objects.published()`, newest first, FEED_ITEMS of them, with what a card shows
 fetched by for_listing(), so a feed costs the same queries for one article or twenty. Each entry has the
@@ -23,11 +24,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed, rfc3339_date
-from django.utils.html import escape
+from django.utils.html import escape, linebreaks
 from django.utils.xmlutils import SimplerXMLGenerator
 from taggit.models import Tag
 
-from articles.models import Article, Section
+from articles.models import Article, Correction, Section
 from authors.models import Author
 from images.renditions import ENCODERS
 from newsroom.publication import current_publication
@@ -228,3 +229,51 @@ class AuthorFeed(ArticleFeed):
 def atom(feed_class: type[ArticleFeed]) -> type[ArticleFeed]:
     """The same feed in Atom."""
     return type(f"{feed_class.__name__}Atom", (feed_class,), {"feed_type": ArticleAtomFeed})
+
+
+class CorrectionFeed(ArticleFeed):
+    """Every correction and update note on a story readers can see, newest first: /corrections/ as a feed.
+
+    An ArticleFeed for its channel (the publication's name, language, logo and author); each entry is a note
+    rather than a story. The note's link is the story's, at the note (#correction-<id>), which also makes the
+    entry's id unique: a story with three notes has three entries. The RSS and Atom writers expect the
+    article entry's extra fields, so a note gives them empty: no byline (the feed's author, the publication,
+    covers each entry in Atom), picture or source.
+    """
+
+    def title(self, obj: None) -> str:
+        return f"Corrections and updates · {self.publication.name}"
+
+    def link(self, obj: None) -> str:
+        return reverse("articles:corrections")
+
+    def description(self, obj: None) -> str:
+        return f"Every correction and update to stories published by {self.publication.name}, newest first."
+
+    def items(self, obj: None) -> list[Correction]:
+        # One query: the notes and their stories.
+        notes = Correction.objects.public().select_related("article").order_by("-created_at", "-pk")
+        return list(notes[: settings.FEED_ITEMS])
+
+    def item_title(self, item: Correction) -> str:
+        return f"{item.get_kind_display()}: {item.article.headline}"
+
+    def item_link(self, item: Correction) -> str:
+        return f"{item.article.get_absolute_url()}#correction-{item.pk}"
+
+    def item_description(self, item: Correction) -> str:
+        # Plain text, escaped, with its line breaks kept as the story's foot shows them.
+        return linebreaks(item.text, autoescape=True)
+
+    def item_pubdate(self, item: Correction):
+        return item.created_at
+
+    def item_updateddate(self, item: Correction):
+        # Notes are never edited: the time it was added is its last change.
+        return item.created_at
+
+    def item_categories(self, item: Correction) -> list[str]:
+        return [item.get_kind_display()]
+
+    def item_extra_kwargs(self, item: Correction) -> dict:
+        return {"authors": [], "author_uris": [], "picture": None, "via": None}

@@ -1,6 +1,6 @@
-"""Sitemaps: every article, section, tag and author page a reader can reach, and the Google News sitemap of
-the newest stories. Each starts from Article.objects.published(), so a draft, a scheduled story or a withdrawn
-one is in none of them.
+"""Sitemaps: every article, section, tag and author page a reader can reach, the corrections page, and the
+Google News sitemap of the newest stories. Each starts from Article.objects.published(), so a draft, a scheduled
+story or a withdrawn one is in none of them.
 
 The author sitemap lives here rather than in authors/: an author's page is listed, and dated, by their
 published articles, and authors/ sits below articles/ and may not import Article.
@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from taggit.models import Tag
 
-from articles.models import Article, Section
+from articles.models import Article, Correction, Section
 from authors.models import Author
 from newsroom.publication import current_publication
 
@@ -116,12 +116,33 @@ class NewsSitemap(Sitemap):
         )
 
 
+class CorrectionsSitemap(Sitemap):
+    """The corrections page, dated by its newest note; left out while no published story has a note, as an
+    empty page is. One query, shared by the index's date and its page count through the instance (the
+    sitemap views make one per request)."""
+
+    def items(self) -> list[datetime]:
+        if not hasattr(self, "_newest"):
+            self._newest = Correction.objects.public().aggregate(newest=Max("created_at"))["newest"]
+        return [] if self._newest is None else [self._newest]
+
+    def location(self, newest: datetime) -> str:
+        return reverse("articles:corrections")
+
+    def lastmod(self, newest: datetime) -> datetime:
+        return newest
+
+    def get_latest_lastmod(self) -> datetime | None:
+        return next(iter(self.items()), None)
+
+
 # The sections of sitemap.xml, by the name each has in its address (/sitemap-articles.xml).
 SITEMAPS: dict[str, type[Sitemap]] = {
     "articles": ArticleSitemap,
     "sections": SectionSitemap,
     "tags": TagSitemap,
     "authors": AuthorSitemap,
+    "corrections": CorrectionsSitemap,
 }
 
 

@@ -12,6 +12,9 @@ urlpatterns = [
     path("sections/<slug:slug>/", views.section_detail, name="section"),
     path("tags/<tag_slug:slug>/", views.tag_detail, name="tag"),
     path("search/", views.search, name="search"),
+    path("corrections/", views.corrections, name="corrections"),
+    path("corrections/feed/", feeds.CorrectionFeed(), name="corrections_feed"),
+    path("corrections/feed/atom/", feeds.atom(feeds.CorrectionFeed)(), name="corrections_feed_atom"),
     # Feeds: RSS at feed/, Atom at feed/atom/. An author's feed is here, not in authors/urls.py, because it
     # lists articles and authors/ sits below articles/; authors/urls.py has no route under <slug>/feed/.
     path("feed/", feeds.ArticleFeed(), name="feed"),

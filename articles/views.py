@@ -1,4 +1,5 @@
-"""Reader pages: home, article, section and tag listings, search; the article's old addresses and its previews."""
+"""Reader pages: home, article, section and tag listings, search, corrections; the article's old addresses and its
+previews."""
 
 from django.conf import settings
 from django.core.paginator import Page, Paginator
@@ -8,10 +9,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import patch_cache_control
 from taggit.models import Tag
 
-from articles.models import Article, Section
+from articles.curation import home_page, related_articles
+from articles.models import Article, Correction, Section
 from articles.preview import PreviewLinkExpired, article_id_from_link, may_preview
 from articles.search import has_marks, marked_html, parse
 from comments.conversation import conversation_context
+from newsroom.publication import corrections_policy_url, footer_pages
 
 
 def paginate(request: HttpRequest, queryset: QuerySet) -> Page:
@@ -21,8 +24,9 @@ def paginate(request: HttpRequest, queryset: QuerySet) -> Page:
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    page = paginate(request, Article.objects.published().for_listing())
-    return render(request, "articles/home.html", {"page": page})
+    """The lead story an editor chose (or the newest), then the latest stories; the lead opens page one only."""
+    lead, page = home_page(request.GET.get("page"))
+    return render(request, "articles/home.html", {"lead": lead if page.number == 1 else None, "page": page})
 
 
 def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
@@ -53,7 +57,12 @@ def render_article(request: HttpRequest, article: Article, *, preview: bool = Fa
     `article` must come from for_detail(). A preview shows the story with a banner and without the
     comment form.
     """
-    context = {"article": article, "preview": preview, **conversation_context(request, article, preview=preview)}
+    context = {
+        "article": article,
+        "preview": preview,
+        "related": related_articles(article),
+        **conversation_context(request, article, preview=preview),
+    }
     return render(request, "articles/article_detail.html", context)
 
 
@@ -90,6 +99,17 @@ def _render_preview(request: HttpRequest, pk: int, articles: QuerySet[Article]) 
     patch_cache_control(response, private=True, no_store=True)
     response["X-Robots-Tag"] = "noindex"
     return response
+
+
+def corrections(request: HttpRequest) -> HttpResponse:
+    """Every correction and update note on a story readers can see, newest first: the publication's record
+    of what it got wrong and what changed. Three queries: the count, the page of notes with their stories,
+    the section bar."""
+    notes = Correction.objects.public().select_related("article").order_by("-created_at", "-pk")
+    policy = corrections_policy_url()
+    has_policy = any(url == policy for _, url in footer_pages())
+    context = {"page": paginate(request, notes), "policy_url": policy if has_policy else ""}
+    return render(request, "articles/corrections.html", context)
 
 
 def section_detail(request: HttpRequest, slug: str) -> HttpResponse:

@@ -45,8 +45,14 @@ def current_publication() -> Publication:
     return publication
 
 
+# The standing page that explains how the publication corrects itself, by the slug the demo gives it; the
+# corrections page's link follows it in the footer.
+CORRECTIONS_POLICY_SLUG = "corrections"
+
+
 def footer_pages() -> list[tuple[str, str]]:
-    """(title, address) of every standing page, in footer order. Cold: one query. Warm: none."""
+    """(title, address) of every standing page, in footer order, with the corrections page after the
+    corrections policy (or last, without one). Cold: one query. Warm: none."""
     key = _key(Page, "footer-pages")
     links = cache.get(key)
     if links is None:
@@ -55,7 +61,15 @@ def footer_pages() -> list[tuple[str, str]]:
             for title, slug in Page.objects.order_by("position", "title").values_list("title", "slug")
         ]
         cache.set(key, links, CACHE_SECONDS)
-    return links
+    # Added after the cache, so it is there whatever a cache filled by an older release holds.
+    policy = corrections_policy_url()
+    at = next((index + 1 for index, (_, url) in enumerate(links) if url == policy), len(links))
+    return [*links[:at], ("Corrections and updates", reverse("articles:corrections")), *links[at:]]
+
+
+def corrections_policy_url() -> str:
+    """The address the corrections policy page has; whether it exists is whether footer_pages() lists it."""
+    return reverse("pages:detail", kwargs={"slug": CORRECTIONS_POLICY_SLUG})
 
 
 def forget_publication(**kwargs) -> None:

@@ -4,6 +4,7 @@ Django's autodiscovery imports this package, so the registrations are imported h
 """
 
 from articles.admin.article import ArticleAdmin
+from articles.admin.curation import LeadStoryAdmin
 from articles.admin.sections import SectionAdmin
 
-__all__ = ["ArticleAdmin", "SectionAdmin"]
+__all__ = ["ArticleAdmin", "LeadStoryAdmin", "SectionAdmin"]

@@ -26,6 +26,7 @@ from django.utils.safestring import SafeString
 from django.utils.text import smart_split, unescape_string_literal
 
 from articles.admin.actions import ArticleActionsMixin
+from articles.admin.curation import lead_home_page
 from articles.admin.deletion import ArticleDeletionMixin
 from articles.admin.filters import ArticleChangeList, AuthorFilter, MyDraftsFilter, TagFilter
 from articles.admin.forms import ArticleAdminForm
@@ -73,7 +74,7 @@ class ArticleAdmin(ArticleActionsMixin, ArticleHistoryMixin, ArticleDeletionMixi
         "withdrawal_note",
     ]
     inlines = [BylineInline]
-    actions = ["publish", "unpublish", "submit", "withdraw"]
+    actions = ["publish", "unpublish", "submit", "withdraw", lead_home_page]
     fieldsets = [
         # The byline inline is rendered between these two (templates/admin/articles/article/change_form.html).
         (None, {"fields": ["headline", "slug"]}),

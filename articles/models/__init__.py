@@ -1,7 +1,9 @@
-"""The articles app's models, split by job: the story itself (article.py) and what stays on record
-about it (records.py). Everything is imported here, so `articles.models` is where callers find them."""
+"""The articles app's models, split by job: the story itself (article.py), what stays on record
+about it (records.py), and the home page's lead (curation.py).
+Everything is imported here, so `articles.models` is where callers find them."""
 
 from articles.models.article import (
+    CARD_STANDFIRST_LENGTH,
     HEADLINE_MAX_FOR_SEARCH,
     PUBLISH_PERMISSION,
     SEARCH_DESCRIPTION_LENGTH,
@@ -13,9 +15,11 @@ from articles.models.article import (
     Section,
     TaggedArticle,
 )
+from articles.models.curation import LeadStory
 from articles.models.records import Correction, SlugRedirect, StatusChange
 
 __all__ = [
+    "CARD_STANDFIRST_LENGTH",
     "HEADLINE_MAX_FOR_SEARCH",
     "PUBLISH_PERMISSION",
     "SEARCH_DESCRIPTION_LENGTH",
@@ -25,6 +29,7 @@ __all__ = [
     "ArticleQuerySet",
     "Byline",
     "Correction",
+    "LeadStory",
     "Section",
     "SlugRedirect",
     "StatusChange",

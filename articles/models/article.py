@@ -69,11 +69,12 @@ class ArticleQuerySet(models.QuerySet):
         """Everything a story card renders, in a fixed number of queries whatever the page size.
 
         The comment count is a subquery in the same SELECT, so it costs no query of its own."""
-        return (
-            self.select_related("section")
-            .prefetch_related(_bylines_prefetch(), "tags")
-            .annotate(comment_count=count_per_article(Comment.objects.visible()))
-        )
+        return self.with_card_columns().prefetch_related(*listing_prefetches())
+
+    def with_card_columns(self) -> "ArticleQuerySet":
+        """for_listing() without its prefetches, for a page that shows two lists of cards (the home page's
+        lead and latest stories) and fetches their bylines and tags together, with listing_prefetches()."""
+        return self.select_related("section").annotate(comment_count=count_per_article(Comment.objects.visible()))
 
     def for_detail(self) -> "ArticleQuerySet":
         """A card's worth, plus the corrections and updates at the foot of the story and the number of
@@ -127,6 +128,11 @@ class ArticleQuerySet(models.QuerySet):
         return self.filter(status__in=[Article.Status.DRAFT, Article.Status.IN_REVIEW])
 
 
+def listing_prefetches() -> list[Prefetch | str]:
+    """What for_listing() prefetches, for prefetch_related_objects() over articles from several querysets."""
+    return [_bylines_prefetch(), "tags"]
+
+
 def _bylines_prefetch() -> Prefetch:
     return Prefetch("bylines", queryset=Byline.objects.select_related("author").order_by("position", "pk"))
 
@@ -147,6 +153,21 @@ HEADLINE_MAX_FOR_SEARCH = 70
 # sentences. SEARCH_DESCRIPTION_LENGTH is what the description tag carries.
 SUMMARY_MAX_FOR_SEARCH = 400
 SEARCH_DESCRIPTION_LENGTH = 160
+# A story card's standfirst: about three lines of a card at its narrowest, so cards in a row line up. The
+# stylesheet also clamps it to three lines; this cut is what readers without the stylesheet get.
+CARD_STANDFIRST_LENGTH = 140
+
+
+def shorten(text: str, length: int) -> str:
+    """The text on one line, at most `length` characters, cut at a word with an ellipsis when longer."""
+    text = " ".join(text.split())
+    if len(text) <= length:
+        return text
+    cut = text[: length - 1]
+    # A single word longer than the limit is cut inside it rather than dropped whole.
+    if " " in cut:
+        cut = cut.rsplit(" ", 1)[0]
+    return cut.rstrip(",;:") + "…"
 
 
 class Article(models.Model):
@@ -317,10 +338,12 @@ class Article(models.Model):
     @property
     def search_description(self) -> str:
         """The summary as search results show it: at most SEARCH_DESCRIPTION_LENGTH characters, cut at a word."""
-        summary = " ".join(self.summary.split())
-        if len(summary) <= SEARCH_DESCRIPTION_LENGTH:
-            return summary
-        return summary[: SEARCH_DESCRIPTION_LENGTH - 1].rsplit(" ", 1)[0].rstrip(",;:") + "…"
+        return shorten(self.summary, SEARCH_DESCRIPTION_LENGTH)
+
+    @property
+    def card_standfirst(self) -> str:
+        """The summary as a story card shows it: at most CARD_STANDFIRST_LENGTH characters, cut at a word."""
+        return shorten(self.summary, CARD_STANDFIRST_LENGTH)
 
     @property
     def is_scheduled(self) -> bool:

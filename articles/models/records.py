@@ -10,8 +10,16 @@ from articles.models.article import Article
 from newsroom.text import clean_lines
 
 
+class CorrectionQuerySet(models.QuerySet):
+    def public(self) -> "CorrectionQuerySet":
+        """Notes on stories readers may see now. A story unpublished or withdrawn keeps its notes on record,
+        but they leave the corrections page and feed with it: a note must never lead to a story that is gone."""
+        return self.filter(article__in=Article.objects.published())
+
+
 class Correction(models.Model):
-    """A correction or update note appended to a published story, shown at its foot in order.
+    """A correction or update note appended to a published story, shown at its foot in order, and on the
+    site's corrections page (/corrections/) with every other note, newest first.
 
     Append-only: a note readers have seen is part of the record, so it is never edited or deleted
     in the admin; a mistaken note is answered by another note.
@@ -35,8 +43,12 @@ class Correction(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, editable=False, on_delete=models.SET_NULL, related_name="+"
     )
 
+    objects = CorrectionQuerySet.as_manager()
+
     class Meta:
         ordering = ["created_at", "pk"]
+        # The corrections page and feed read every story's notes newest first, one page at a time.
+        indexes = [models.Index(fields=["-created_at", "-id"], name="correction_recent_idx")]
         verbose_name = "correction or update"
         verbose_name_plural = "corrections and updates"
 

@@ -219,7 +219,7 @@ def test_editor_is_offered_every_step_of_the_workflow_on_the_list(desk_editor_cl
     ArticleFactory()
     listing = desk_editor_client.get(CHANGELIST)
     offered = {name for name, _label in listing.context["action_form"].fields["action"].choices if name}
-    assert offered == {"publish", "unpublish", "withdraw", "submit", "delete_selected"}
+    assert offered == {"publish", "unpublish", "withdraw", "submit", "lead_home_page", "delete_selected"}
 
 
 def test_editor_publishes_from_the_form_and_the_history_shows_who_and_when(desk_editor_client, writer):

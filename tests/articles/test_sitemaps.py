@@ -12,7 +12,7 @@ from articles.models import Article
 from articles.services import append_correction, withdraw_articles
 from articles.sitemaps import NEWS_MAX_ARTICLES, ArticleSitemap, news_language
 from newsroom.publication import current_publication
-from tests.factories import ArticleFactory, AuthorFactory, SectionFactory
+from tests.factories import ArticleFactory, AuthorFactory, CorrectionFactory, SectionFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -27,7 +27,7 @@ PROTOCOL_ELEMENTS = {
 NEWS_ELEMENTS = {
     f"{{{NEWS_NS}}}{name}" for name in ("news", "publication", "name", "language", "publication_date", "title")
 }
-DOORS = ["articles", "sections", "tags", "authors"]
+DOORS = ["articles", "sections", "tags", "authors", "corrections"]
 
 
 def fetch(client, path: str) -> ET.Element:
@@ -64,8 +64,11 @@ def day(moment: datetime) -> str:
 
 
 def tagged_story(**kwargs) -> Article:
-    """A story with a section, a tag and an author of its own, so it alone decides whether they are listed."""
-    return ArticleFactory(tags=["Mali"], **kwargs)
+    """A story with a section, a tag, an author and a correction note of its own, so it alone decides whether
+    they are listed."""
+    story = ArticleFactory(tags=["Mali"], **kwargs)
+    CorrectionFactory(article=story)
+    return story
 
 
 def test_the_index_lists_a_sitemap_for_each_kind_of_page_with_its_last_change(client):
@@ -178,10 +181,12 @@ def test_an_unknown_sitemap_is_a_404(client):
 def test_sitemap_query_counts_do_not_grow_with_rows(client, django_assert_num_queries, rows):
     for _ in range(rows):
         tagged_story(published=True)
-    with django_assert_num_queries(8, info="per sitemap: its latest date, its number of pages"):
-        assert len(entries(fetch(client, reverse("sitemap")))) == 4
+    info = "per sitemap: its latest date, its number of pages; the corrections page's one date serves both"
+    with django_assert_num_queries(9, info=info):
+        assert len(entries(fetch(client, reverse("sitemap")))) == 5
     for door in DOORS:
-        with django_assert_num_queries(2, info=f"{door}: count for the page, then the page's rows"):
+        queries = 1 if door == "corrections" else 2
+        with django_assert_num_queries(queries, info=f"{door}: count for the page, then the page's rows"):
             assert len(entries(fetch(client, section_path(door)))) >= 1
 
 

@@ -164,25 +164,28 @@ def test_an_image_without_renditions_is_left_out_rather_than_served_unprocessed(
 
 
 @pytest.mark.parametrize("count", [1, 8])
-def test_article_page_with_hero_and_author_photos_costs_the_same_six_queries(client, django_assert_num_queries, count):
+def test_article_page_with_hero_and_author_photos_costs_the_same_seven_queries(
+    client, django_assert_num_queries, count
+):
     authors = [AuthorFactory(photo=image_upload("face.png", (256, 256))) for _ in range(count)]
     article = ArticleFactory(
         published=True, hero_image=image_upload("hero.png", (800, 450)), hero_alt="x", authors=authors
     )
     CommentFactory.create_batch(count, article=article, status="approved")
     SectionFactory.create_batch(count)
-    with django_assert_num_queries(6, info="article+section, bylines+authors, tags, notes, comments, section nav"):
+    info = "article+section, bylines+authors, tags, notes, related stories (none), comments, section nav"
+    with django_assert_num_queries(7, info=info):
         response = client.get(article.get_absolute_url())
     assert response.content.decode().count("<picture>") == 1 + count
 
 
-@pytest.mark.parametrize("count", [1, 10])
-def test_home_page_with_a_card_image_on_every_story_costs_the_same_five_queries(
+@pytest.mark.parametrize("count", [2, 11])
+def test_home_page_with_a_card_image_on_every_story_costs_the_same_six_queries(
     client, django_assert_num_queries, count
 ):
     for _ in range(count):
         ArticleFactory(published=True, hero_image=image_upload("hero.png", (800, 450)), hero_alt="x")
-    with django_assert_num_queries(5, info="count, articles+sections, bylines+authors, tags, section nav"):
+    with django_assert_num_queries(6, info="lead, count, articles+sections, bylines+authors, tags, section nav"):
         response = client.get(reverse("articles:home"))
     assert response.content.decode().count("<picture>") == count
 
