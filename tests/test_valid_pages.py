@@ -75,6 +75,7 @@ PAGES: list[PageCase] = [
     PageCase("search results", "/search/?q=Wagner", contains="<mark>"),
     PageCase("search without results", "/search/?q=zeppelin", contains="No results for"),
     PageCase("standing page", "/pages/about/", contains="About us"),
+    PageCase("corrections", "/corrections/", contains="Corrections and updates"),
     PageCase("comment form with errors", "/comments/post/{slug}/", method="POST", contains="error-summary"),
     PageCase("not found", "/no-such-page/", status=404),
     PageCase("withdrawn story", "{withdrawn}", status=410, contains="withdrawn for legal reasons"),
