@@ -83,9 +83,9 @@ INSTALLED_APPS = [
     # Staff roles: after the apps whose permissions they hold, as its migrations are.
     "roles",
     # Staff sign-in security: login throttling and two-factor codes (see "Staff sign-in" below).
-    "axes",
+    "newsroom.apps.SignInLockoutsConfig",
     "django_otp",
-    "django_otp.plugins.otp_totp",
+    "newsroom.apps.TwoFactorDevicesConfig",
 ]
 
 MIDDLEWARE = [
