@@ -78,6 +78,15 @@ class StaffLoginForm(AdminAuthenticationForm):
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
     )
 
+    def clean_username(self) -> str:
+        """A name longer than any account's is no account's: refused before authenticating, as Django's form
+        only tells the browser the limit, and django-axes would otherwise try to record it (a database error on
+        PostgreSQL, whose column holds 255 characters)."""
+        username = self.cleaned_data["username"]
+        if len(username) > (self.fields["username"].max_length or 254):
+            raise self.get_invalid_login_error()
+        return username
+
     def clean(self) -> dict:
         cleaned = super().clean()
         user = self.get_user()

@@ -203,7 +203,7 @@ def test_setting_a_new_password_from_the_emailed_link_lifts_the_accounts_lock(cl
 def test_odd_login_posts_get_the_form_back_never_a_server_error(staff, form):
     client = Client(raise_request_exception=False)
     for _ in range(LIMIT + 1):
-        response = client.post(LOGIN, form, REMOTE_ADDR="192.0.2.10")
+        response = client.post(LOGIN, form, REMOTE_ADDR="192.0.2.10", HTTP_USER_AGENT="M" * 5000)
         assert response.status_code in {200, 429}
 
 
