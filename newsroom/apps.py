@@ -40,9 +40,19 @@ class SignInLockoutsConfig(AxesAppConfig):
     default = False
     verbose_name = "Sign-in lockouts"
 
+    def ready(self) -> None:
+        super().ready()
+        # The failure log is off (AXES_ENABLE_ACCESS_FAILURE_LOG): its list in the admin would only ever be empty.
+        # The admin registered django-axes' models already: its own ready() runs first, being first in the list.
+        from axes.models import AccessFailureLog
+        from django.contrib import admin
+
+        if admin.site.is_registered(AccessFailureLog):
+            admin.site.unregister(AccessFailureLog)
+
 
 class TwoFactorDevicesConfig(TOTPAppConfig):
     """django-otp's authenticator-app devices under a name staff understand (newsroom/two_factor.py)."""
 
     default = False
-    verbose_name = "Two-factor sign-in"
+    verbose_name = "Two-factor devices"

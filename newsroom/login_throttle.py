@@ -4,6 +4,7 @@ django-axes counts failed logins in the database, so every app server sees the s
 login from a locked-out address or for a locked-out account before a password is checked (settings: AXES_*).
 """
 
+import functools
 import math
 from collections.abc import Callable
 from datetime import timedelta
@@ -39,13 +40,12 @@ def refuse_when_locked_out(view: Callable[..., HttpResponse]) -> Callable[..., H
     """Wraps the staff password reset: an address locked out of the login may not send reset emails either,
     so the reset form is no way round the lockout (nor a way to flood an inbox from that address)."""
 
+    @functools.wraps(view)
     def wrapped(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
         if request.method == "POST" and address_locked_out(request):
             return lockout_response(request)
         return view(request, *args, **kwargs)
 
-    wrapped.__name__ = getattr(view, "__name__", "wrapped")
-    wrapped.__doc__ = view.__doc__
     return wrapped
 
 

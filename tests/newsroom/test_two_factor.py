@@ -156,6 +156,15 @@ def test_when_required_an_editor_without_an_app_is_sent_to_add_one_before_anythi
     assert client.get(INDEX).status_code == 200
 
 
+def test_when_required_signing_in_with_the_code_opens_the_admin_at_once(required, desk_editor, clock):
+    device = enrolled(desk_editor, clock)
+    client = Client()
+
+    assert log_in(client, "dana", otp_token=code(device)).status_code == 302
+
+    assert client.get(INDEX).status_code == 200  # the session is confirmed by the code: no detour
+
+
 def test_when_required_superusers_are_sent_too_but_writers_are_not(required, admin_user, writer):
     superuser, writer_client = Client(), Client()
     superuser.force_login(admin_user)
