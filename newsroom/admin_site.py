@@ -11,7 +11,10 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.template.response import TemplateResponse
+from django.urls import URLPattern, path
 from django.utils.http import urlencode
+
+from newsroom.two_factor import StaffLoginForm, two_factor_view
 
 
 @dataclass(frozen=True)
@@ -68,6 +71,14 @@ class TolerantChangeListMixin:
 
 class NewsroomAdminSite(admin.AdminSite):
     # Titles are set on admin.site in newsroom/urls.py.
+
+    # The password, and the code from an authenticator app for those who added one (newsroom/two_factor.py).
+    login_form = StaffLoginForm
+
+    def get_urls(self) -> list[URLPattern]:
+        """Django's admin URLs and the two-factor page, which is the admin's like the password change is."""
+        two_factor = self.admin_view(lambda request: two_factor_view(request, self.each_context(request)))
+        return [path("two-factor/", two_factor, name="two_factor"), *super().get_urls()]
 
     def register(self, model_or_iterable, admin_class: type[admin.ModelAdmin] | None = None, **options) -> None:
         """Registers as Django does, with TolerantChangeListMixin mixed into the model admin, so the lists of

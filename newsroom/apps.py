@@ -1,7 +1,9 @@
 """The site's own app config, and the admin configured with this site's AdminSite (newsroom/admin_site.py)."""
 
+from axes.apps import AppConfig as AxesAppConfig
 from django.apps import AppConfig
 from django.contrib.admin import apps as admin_apps
+from django_otp.plugins.otp_totp.apps import DefaultConfig as TOTPAppConfig
 
 
 class NewsroomConfig(AppConfig):
@@ -30,3 +32,27 @@ class NewsroomAdminConfig(admin_apps.AdminConfig):
     # is imported rather than the class for the same reason, since Django looks at every class in this one.
     default = False
     default_site = "newsroom.admin_site.NewsroomAdminSite"
+
+
+class SignInLockoutsConfig(AxesAppConfig):
+    """django-axes under a name staff understand in the admin's sidebar (newsroom/login_throttle.py)."""
+
+    default = False
+    verbose_name = "Sign-in lockouts"
+
+    def ready(self) -> None:
+        super().ready()
+        # The failure log is off (AXES_ENABLE_ACCESS_FAILURE_LOG): its list in the admin would only ever be empty.
+        # The admin registered django-axes' models already: its own ready() runs first, being first in the list.
+        from axes.models import AccessFailureLog
+        from django.contrib import admin
+
+        if admin.site.is_registered(AccessFailureLog):
+            admin.site.unregister(AccessFailureLog)
+
+
+class TwoFactorDevicesConfig(TOTPAppConfig):
+    """django-otp's authenticator-app devices under a name staff understand (newsroom/two_factor.py)."""
+
+    default = False
+    verbose_name = "Two-factor devices"

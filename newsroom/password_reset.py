@@ -7,11 +7,15 @@ URL named admin_password_reset exists; the other names are the ones the auth vie
 
 from collections.abc import Iterator
 
+from axes.handlers.proxy import AxesProxyHandler
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.base_user import AbstractBaseUser
-from django.contrib.auth.forms import PasswordResetForm
+from django.contrib.auth.forms import PasswordResetForm, SetPasswordForm
+from django.http import HttpResponse
 from django.urls import path
+
+from newsroom.login_throttle import refuse_when_locked_out
 
 
 class StaffPasswordResetForm(PasswordResetForm):
@@ -38,7 +42,12 @@ class ResetDoneView(AdminPageMixin, auth_views.PasswordResetDoneView):
 
 
 class ResetConfirmView(AdminPageMixin, auth_views.PasswordResetConfirmView):
-    pass
+    def form_valid(self, form: SetPasswordForm) -> HttpResponse:
+        """A password set from the emailed link lifts the account's login lockout: whoever holds the mailbox is
+        the account's owner, and may have been locked out by someone else guessing at their account."""
+        response = super().form_valid(form)
+        AxesProxyHandler.reset_attempts(username=form.user.get_username())
+        return response
 
 
 class ResetCompleteView(AdminPageMixin, auth_views.PasswordResetCompleteView):
@@ -46,7 +55,8 @@ class ResetCompleteView(AdminPageMixin, auth_views.PasswordResetCompleteView):
 
 
 urlpatterns = [
-    path("", ResetView.as_view(), name="admin_password_reset"),
+    # Refused, like the login, to an address that is locked out of it (newsroom/login_throttle.py).
+    path("", refuse_when_locked_out(ResetView.as_view()), name="admin_password_reset"),
     path("sent/", ResetDoneView.as_view(), name="password_reset_done"),
     path("<uidb64>/<token>/", ResetConfirmView.as_view(), name="password_reset_confirm"),
     path("done/", ResetCompleteView.as_view(), name="password_reset_complete"),

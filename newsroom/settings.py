@@ -6,6 +6,8 @@ given a secret key.
 """
 
 import os
+import re
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -80,18 +82,29 @@ INSTALLED_APPS = [
     "comments",
     # Staff roles: after the apps whose permissions they hold, as its migrations are.
     "roles",
+    # Staff sign-in security: login throttling and two-factor codes (see "Staff sign-in" below).
+    "newsroom.apps.SignInLockoutsConfig",
+    "django_otp",
+    "newsroom.apps.TwoFactorDevicesConfig",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Staff sign-in security: the Permissions-Policy header, beside Django's other security headers.
+    "newsroom.headers.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Staff sign-in security: which device confirmed this session's second factor, and who must add one first.
+    "django_otp.middleware.OTPMiddleware",
+    "newsroom.two_factor.RequireTwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Staff sign-in security: turns a locked-out login into the page saying so. Last, as django-axes asks.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "newsroom.urls"
@@ -150,6 +163,50 @@ else:
 
 # The admin's login page is the site's only one; the password reset's last page links to it.
 LOGIN_URL = "admin:login"
+
+# Staff sign-in security (docs/deployment.md, "Staff sign-in"; SECURITY.md) ----------------------------------
+# Where the admin lives: moving it off /admin/ spares its login page the robots that try that address.
+ADMIN_PATH = os.environ.get("NEWSROOM_ADMIN_PATH", "admin/").strip().strip("/") + "/"
+if not re.fullmatch(r"[A-Za-z0-9_-]+(/[A-Za-z0-9_-]+)*/", ADMIN_PATH):
+    raise ImproperlyConfigured("NEWSROOM_ADMIN_PATH must be a path of letters, digits, - and _, e.g. desk/.")
+# django-axes refuses a login before any password is checked once one account or one address has failed this
+# often within the cool-off (docs/decisions/django-axes.md). Five covers a person's typos; each account and each
+# address is counted on its own, so guessing one password or spraying many accounts from one address both stop.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("NEWSROOM_LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("NEWSROOM_LOGIN_LOCKOUT_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username"], ["ip_address"]]
+# A failure during the lockout does not restart it: the cool-off ends when the page says it will.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# The address the comment rate limits count, so a forged X-Forwarded-For cannot dodge either.
+AXES_CLIENT_IP_CALLABLE = "newsroom.client_ip.client_ip"
+AXES_LOCKOUT_CALLABLE = "newsroom.login_throttle.lockout_response"
+# Two-factor sign-in (django-otp, newsroom/two_factor.py): any staff member may add an authenticator app; those
+# this list names must before they can do anything else. "superusers", "staff" (everyone), or role names.
+TWO_FACTOR_REQUIRED_FOR = env_list("NEWSROOM_2FA_REQUIRED_FOR")
+OTP_TOTP_ISSUER = os.environ.get("NEWSROOM_2FA_ISSUER", "Newsroom")
+# The admin's list of authenticator devices never shows their secret keys.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+# Browser features no page of the site uses, refused to every page and to anything embedded in one.
+PERMISSIONS_POLICY = ", ".join(
+    f"{feature}=()"
+    for feature in (
+        "accelerometer",
+        "browsing-topics",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "payment",
+        "usb",
+    )
+)
+# ---------------------------------------------------------------------------------------------------------------
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -46,8 +46,9 @@ urlpatterns = [
     path("sitemap-<section>.xml", sitemap_views.sitemap, {"sitemaps": SITEMAPS}, name="sitemap_section"),
     path("news-sitemap.xml", news_sitemap, name="news_sitemap"),
     # Before the admin's own URLs, whose catch-all would answer these addresses with a 404.
-    path("admin/password_reset/", include("newsroom.password_reset")),
-    path("admin/", admin.site.urls),
+    # NEWSROOM_ADMIN_PATH moves the admin (and its password reset) elsewhere; robots.txt follows it.
+    path(f"{settings.ADMIN_PATH}password_reset/", include("newsroom.password_reset")),
+    path(settings.ADMIN_PATH, admin.site.urls),
     path("authors/", include("authors.urls")),
     path("comments/", include("comments.urls")),
     path("pages/<slug:slug>/", include(([path("", views.page_detail, name="detail")], "pages"))),

@@ -63,3 +63,24 @@ def test_browsers_asking_for_favicon_ico_get_the_sites_icon(client):
     response = client.get("/favicon.ico")
     assert response.status_code == 302
     assert response["Location"] == "/static/favicon.svg"
+
+
+@pytest.mark.parametrize("url", [reverse("articles:home"), "/no-such-page/", reverse("admin:login"), "/robots.txt"])
+def test_every_response_refuses_the_browser_features_no_page_uses(client, url):
+    response = client.get(url)
+
+    policy = {item.strip() for item in response["Permissions-Policy"].split(",")}
+    for feature in (
+        "accelerometer",
+        "browsing-topics",
+        "camera",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "payment",
+        "usb",
+    ):
+        assert f"{feature}=()" in policy
+    # interest-cohort (FLoC) was withdrawn; browsers warn about features they do not know.
+    assert not any(item.startswith("interest-cohort") for item in policy)

@@ -9,6 +9,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import check_password
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
+from django.urls import reverse
 
 # var/ is gitignored, so the generated password never reaches the repository.
 CREDENTIALS_PATH = Path("var") / "admin-credentials.txt"
@@ -55,7 +56,7 @@ class Command(BaseCommand):
         username = options["username"].strip()
         if not username:
             raise CommandError("--username must not be empty.")
-        login_url = f"http://127.0.0.1:{options['port']}/admin/"
+        login_url = f"http://127.0.0.1:{options['port']}{reverse('admin:index')}"
         path = credentials_file()
         shown_path = CREDENTIALS_PATH if path.is_relative_to(settings.BASE_DIR) else path
         user_model = get_user_model()
