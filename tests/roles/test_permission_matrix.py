@@ -14,13 +14,15 @@ from pathlib import Path
 
 import pytest
 import reversion
+from axes.models import AccessAttempt, AccessLog
 from django.contrib import admin
 from django.contrib.auth.models import Group
 from django.test import Client
 from django.urls import reverse
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from taggit.models import Tag
 
-from articles.models import Article, Section
+from articles.models import Article, LeadStory, Section
 from comments.models import Comment, ModerationSettings
 from newsroom.models import Page, Publication
 from tests.comments.posting import form_data
@@ -73,6 +75,10 @@ def site() -> Site:
     others_draft = ArticleFactory(headline="Someone else's draft", created_by=users["editor"])
     comment = CommentFactory(article=published, status=Comment.Status.APPROVED)
     page = Page.objects.create(title="Ethics", slug="ethics", body="<p>Our rules.</p>")
+    lead = LeadStory.objects.create(article=published, chosen_by=users["editor"])
+    attempt = AccessAttempt.objects.create(username="mallory", ip_address="203.0.113.9", failures_since_start=3)
+    access = AccessLog.objects.create(username="root", ip_address="127.0.0.1")
+    device = TOTPDevice.objects.create(user=users["superuser"], name="Phone", confirmed=True)
     objects = {
         "auth.group": Group.objects.get(name="Writer"),
         "auth.user": users["writer"],
@@ -84,6 +90,10 @@ def site() -> Site:
         "articles.section": section,
         "comments.comment": comment,
         "comments.moderationsettings": ModerationSettings.load(),
+        "articles.leadstory": lead,
+        "axes.accessattempt": attempt,
+        "axes.accesslog": access,
+        "otp_totp.totpdevice": device,
     }
     return Site(users, own_draft, others_draft, published, objects)
 
