@@ -1,5 +1,6 @@
 """Fixtures every app's tests share; app-specific ones live beside their tests."""
 
+import logging
 import os
 import subprocess
 import sys
@@ -91,6 +92,7 @@ def desk_editor_client(client, desk_editor):
 # On a laptop without it the test skips and says why; CI sets NEWSROOM_REQUIRE_SERVICES=1, which
 # turns that skip into a failure, so a service missing in CI cannot pass as a green run.
 
+REPO = Path(__file__).resolve().parent.parent
 CHROMIUM = Path("/usr/bin/chromium")  # Debian's package; Playwright's own browser download is not used
 
 
@@ -135,6 +137,8 @@ def s3_server() -> Iterator[str]:
         from moto.server import ThreadedMotoServer
     except ImportError as exc:
         require_service(f"moto's S3 server cannot be imported ({exc}); pip install -r requirements-dev.lock")
+    # Its request log (werkzeug's, one line a request) would bury a failing test's own output.
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
     try:
         server.start()
@@ -162,6 +166,9 @@ def s3_storage(settings, s3_server) -> Iterator[str]:
     settings.STORAGES = {**settings.STORAGES, "default": storage}
     client = default_storage.connection.meta.client
     client.create_bucket(Bucket=bucket)
+    # The policy docs/deployment.md gives: readers fetch images, not the forms' work files.
+    policy = (REPO / "deploy" / "s3" / "public-read-policy.json").read_text().replace("BUCKET", bucket)
+    client.put_bucket_policy(Bucket=bucket, Policy=policy)
     yield bucket
     for page in client.get_paginator("list_objects_v2").paginate(Bucket=bucket):
         for entry in page.get("Contents", ()):
