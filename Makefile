@@ -11,10 +11,11 @@ PORT ?= 8000
 PYTEST_ARGS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help run test lint bench
+.PHONY: help run serve test lint bench
 
 help:
 	@echo "make run    serve the site with demo content on http://127.0.0.1:$(PORT) (PORT=8001 make run)"
+	@echo "make serve  production on one machine: gunicorn behind Varnish, DEBUG off (docs/deployment.md)"
 	@echo "make test   lint, then run every test (PYTEST_ARGS='-k browser' to pick some)"
 	@echo "make lint   ruff only"
 	@echo "make bench  requests per second and latency of the reader pages under gunicorn (BENCH_ARGS=...)"
@@ -44,6 +45,11 @@ run: $(VENV)/.installed-runtime
 	$(BIN)/python manage.py make_renditions || echo "Some images could not be used; upload them again (see above)."
 	$(BIN)/python manage.py ensure_admin --port $(PORT)
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+# Production on one machine (scripts/serve.py): checks the settings, migrates, collects static files, loads the
+# demo into an empty database only, then gunicorn behind varnishd on PORT until Ctrl-C.
+serve: $(VENV)/.installed-runtime
+	PORT=$(PORT) $(BIN)/python scripts/serve.py
 
 # Settings refuse to start without a secret key when DEBUG is off, as in tests, and pytest-django
 # loads them before any conftest runs, so the key must come from the environment. The default is
