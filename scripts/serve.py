@@ -274,6 +274,10 @@ def serve(environ: Mapping[str, str]) -> int:
         # comment rate limits count readers rather than Varnish. Behind a TLS proxy as well, set 2.
         env["NEWSROOM_TRUSTED_PROXIES"] = "1"
         log("NEWSROOM_TRUSTED_PROXIES=1 (Varnish); set it to 2 when a TLS proxy stands in front of Varnish.")
+    if varnishd and not env.get("NEWSROOM_EDGE_PURGE_URLS"):
+        # An edit purges the pages it changes from this Varnish (the page cache's purging, docs/caching.md).
+        edge = "127.0.0.1" if host in {"0.0.0.0", "::"} else host  # noqa: S104 - compared, not bound
+        env["NEWSROOM_EDGE_PURGE_URLS"] = f"http://{f'[{edge}]' if ':' in edge else edge}:{port}/"
     stack = Stack()
     with tempfile.TemporaryDirectory(prefix="newsroom-varnish-") as workdir:
         try:
