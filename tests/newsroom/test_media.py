@@ -2,7 +2,9 @@
 let an edge cache keep them, or from the bucket's media host when media lives in object storage."""
 
 import json
+import logging
 import os
+import re
 import subprocess
 import sys
 import urllib.error
@@ -113,6 +115,25 @@ def test_with_object_storage_pages_link_the_bucket_which_serves_the_files_with_t
     assert refused.value.code == 403
     # This site does not answer for files kept in the bucket.
     assert client.get(f"/media/{src.removeprefix(f'{s3_server}/{s3_storage}/')}").status_code == 404
+
+
+def test_an_image_saved_to_the_bucket_is_written_once_and_never_read_back_while_the_editor_waits(
+    s3_storage, few_renditions, caplog
+):
+    # moto's server logs every request it answers: the bucket's own record of what the save cost.
+    with caplog.at_level(logging.INFO, logger="werkzeug"):
+        article = ArticleFactory(hero_image=image_upload("convoy.png", (1200, 675)), hero_alt="A convoy")
+
+    requests = [
+        re.sub(r"\x1b\[[0-9;]*m", "", record.getMessage()).split('"')[1].rsplit(" ", 1)[0] for record in caplog.records
+    ]
+    bucket = f"/{s3_storage}"
+    # Each file: a HEAD to be sure no other file has its name (404), then one PUT. No GET, no second PUT.
+    assert requests == [
+        f"{method} {bucket}/{name}"
+        for name in (article.hero_image.name, article.hero_picture.src.split(bucket + "/", 1)[1])
+        for method in ("HEAD", "PUT")
+    ]
 
 
 def production_settings(**environ: str) -> dict:
