@@ -95,13 +95,19 @@ def worker_count(environ: Mapping[str, str]) -> int:
     return 2 * len(os.sched_getaffinity(0)) + 1
 
 
+def host_port(host: str, port: int) -> str:
+    """host:port as gunicorn's --bind and varnishd's -a take it, an IPv6 address in brackets."""
+    return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+
+
 def check_port_free(host: str, port: int, name: str) -> None:
-    with socket.socket() as probe:
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
         probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             probe.bind((host, port))
         except OSError as exc:
-            raise Refused(f"{host}:{port} ({name}) cannot be used: {exc.strerror}. Choose another: {name}=...") from exc
+            where = host_port(host, port)
+            raise Refused(f"{where} ({name}) cannot be used: {exc.strerror}. Choose another: {name}=...") from exc
 
 
 # Preparing the site ------------------------------------------------------------------------------------
@@ -120,7 +126,7 @@ def prepare_site() -> None:
         raise Refused(str(exc)) from exc
     from django.conf import settings
     from django.core.management import call_command
-    from django.db import connections
+    from django.db import DatabaseError, connections
 
     database = settings.DATABASES["default"]
     log(f"database: {database['ENGINE'].rsplit('.', 1)[-1]} {database['NAME']}")
@@ -128,7 +134,10 @@ def prepare_site() -> None:
     log(f"cache: {cache}" + ("" if os.environ.get("REDIS_URL") else " (each worker its own: set REDIS_URL to share)"))
     where = settings.MEDIA_URL if settings.MEDIA_STORAGE == "s3" else settings.MEDIA_ROOT
     log(f"media: {settings.MEDIA_STORAGE} ({where})")
-    call_command("migrate", interactive=False, verbosity=1)
+    try:
+        call_command("migrate", interactive=False, verbosity=1)
+    except DatabaseError as exc:
+        raise Refused(f"The database cannot be used ({exc}). Check DATABASE_URL and that the server is up.") from exc
     call_command("collectstatic", interactive=False, verbosity=1)
 
     from articles.models import Article, Section
@@ -159,20 +168,19 @@ def _die_with_parent() -> None:
 class Child:
     name: str
     process: subprocess.Popen
-    port: int
-    stop_signal: int = signal.SIGTERM
+    address: tuple[str, int]  # where it accepts connections once it has started
 
 
 @dataclass
 class Stack:
     children: list[Child] = field(default_factory=list)
 
-    def start(self, name: str, command: list[str], port: int, env: Mapping[str, str]) -> Child:
+    def start(self, name: str, command: list[str], address: tuple[str, int], env: Mapping[str, str]) -> Child:
         # A session of its own: a terminal's Ctrl-C reaches this script only, which stops each child in order.
         process = subprocess.Popen(
             command, cwd=ROOT, env=dict(env), start_new_session=True, preexec_fn=_die_with_parent
         )
-        child = Child(name, process, port)
+        child = Child(name, process, address)
         self.children.append(child)
         return child
 
@@ -184,7 +192,7 @@ class Stack:
         for child in reversed(self.children):
             if child.process.poll() is None:
                 log(f"stopping {child.name}")
-                child.process.send_signal(child.stop_signal)
+                child.process.send_signal(signal.SIGTERM)
                 try:
                     child.process.wait(STOP_SECONDS)
                 except subprocess.TimeoutExpired:
@@ -202,12 +210,12 @@ def wait_until_listening(stack: Stack, child: Child, interrupted: list[int]) -> 
         if gone is not None:
             raise Refused(f"{gone.name} exited with status {gone.process.returncode} while starting (see above).")
         try:
-            with socket.create_connection(("127.0.0.1", child.port), timeout=0.5):
+            with socket.create_connection(child.address, timeout=0.5):
                 return
         except OSError:
             time.sleep(0.2)
     if not interrupted:
-        raise Refused(f"{child.name} did not answer on port {child.port} within {START_SECONDS} s.")
+        raise Refused(f"{child.name} did not answer on {child.address[0]}:{child.address[1]} within {START_SECONDS} s.")
 
 
 def vcl_with_backend(source: str, host: str, port: int) -> str:
@@ -274,21 +282,22 @@ def serve(environ: Mapping[str, str]) -> int:
         # comment rate limits count readers rather than Varnish. Behind a TLS proxy as well, set 2.
         env["NEWSROOM_TRUSTED_PROXIES"] = "1"
         log("NEWSROOM_TRUSTED_PROXIES=1 (Varnish); set it to 2 when a TLS proxy stands in front of Varnish.")
+    # Where this machine reaches the public port: a wildcard address through the loopback.
+    reachable = {"0.0.0.0": "127.0.0.1", "::": "::1"}.get(host, host)  # noqa: S104 - compared, not bound
     if varnishd and not env.get("NEWSROOM_EDGE_PURGE_URLS"):
         # An edit purges the pages it changes from this Varnish (the page cache's purging, docs/caching.md).
-        edge = "127.0.0.1" if host in {"0.0.0.0", "::"} else host  # noqa: S104 - compared, not bound
-        env["NEWSROOM_EDGE_PURGE_URLS"] = f"http://{f'[{edge}]' if ':' in edge else edge}:{port}/"
+        env["NEWSROOM_EDGE_PURGE_URLS"] = f"http://{host_port(reachable, port)}/"
     stack = Stack()
     with tempfile.TemporaryDirectory(prefix="newsroom-varnish-") as workdir:
         try:
-            bind = f"127.0.0.1:{app_port}" if varnishd else f"{host}:{port}"
+            bind = f"127.0.0.1:{app_port}" if varnishd else host_port(host, port)
             # --no-control-socket: gunicorn keeps one per user by default ($HOME/.gunicorn), which a second
             # site on the machine would fight over; nothing here uses it.
             command = [sys.executable, "-m", "gunicorn", "newsroom.wsgi", "--workers", str(workers), "--bind", bind]
             gunicorn = stack.start(
                 f"gunicorn ({workers} workers)",
                 [*command, "--no-control-socket"],
-                app_port if varnishd else port,
+                ("127.0.0.1", app_port) if varnishd else (reachable, port),
                 env,
             )
             wait_until_listening(stack, gunicorn, interrupted)
@@ -300,8 +309,8 @@ def serve(environ: Mapping[str, str]) -> int:
                 storage = environ.get("VARNISH_STORAGE", "").strip() or "malloc,256m"
                 edge = stack.start(
                     "varnishd",
-                    [varnishd, "-F", "-f", str(vcl), "-a", f"{host}:{port}", "-n", f"{workdir}/n", "-s", storage],
-                    port,
+                    [varnishd, "-F", "-f", str(vcl), "-a", host_port(host, port), "-n", f"{workdir}/n", "-s", storage],
+                    (reachable, port),
                     env,
                 )
                 wait_until_listening(stack, edge, interrupted)
@@ -309,7 +318,7 @@ def serve(environ: Mapping[str, str]) -> int:
                 front = f"Varnish ({VCL.relative_to(ROOT)}) in front of gunicorn on 127.0.0.1:{app_port}"
                 if not varnishd:
                     front = f"gunicorn directly, no edge cache: {without}"
-                log(f"serving http://{host}:{port}/ ({front}, {workers} workers). Ctrl-C stops.")
+                log(f"serving http://{host_port(host, port)}/ ({front}, {workers} workers). Ctrl-C stops.")
             while not interrupted:
                 gone = stack.exited()
                 if gone is not None:

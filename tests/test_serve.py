@@ -147,6 +147,21 @@ def test_missing_production_settings_are_all_named_and_nothing_is_started(tmp_pa
     assert not (tmp_path / "db.sqlite3").exists()
 
 
+def test_a_public_port_already_taken_is_named_and_nothing_is_started(tmp_path):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        env = production_env(tmp_path, PORT=str(taken.getsockname()[1]))
+
+        finished = subprocess.run([sys.executable, str(SERVE)], cwd=REPO, env=env, capture_output=True, text=True)
+
+    assert finished.returncode == 2
+    assert f"127.0.0.1:{env['PORT']} (PORT) cannot be used: Address already in use. Choose another: PORT=..." in (
+        finished.stderr
+    )
+    assert not (tmp_path / "db.sqlite3").exists()
+
+
 def test_a_weak_secret_key_is_refused():
     assert serve.missing_settings({"DJANGO_SECRET_KEY": "changeme", "DJANGO_ALLOWED_HOSTS": "news.example.com"}) == [
         "DJANGO_SECRET_KEY is too weak: use at least 50 random characters (see the command above)."
