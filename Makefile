@@ -11,10 +11,11 @@ PORT ?= 8000
 PYTEST_ARGS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help run test lint bench
+.PHONY: help run serve test lint bench
 
 help:
 	@echo "make run    serve the site with demo content on http://127.0.0.1:$(PORT) (PORT=8001 make run)"
+	@echo "make serve  production on one machine: gunicorn behind Varnish, DEBUG off (docs/deployment.md)"
 	@echo "make test   lint, then run every test (PYTEST_ARGS='-k browser' to pick some)"
 	@echo "make lint   ruff only"
 	@echo "make bench  requests per second and latency of the reader pages under gunicorn (BENCH_ARGS=...)"
@@ -55,6 +56,10 @@ node_modules/.installed: package-lock.json
 	else \
 		echo "npm is missing, so the HTML validity and axe-core tests will not run (apt-get install npm)." >&2; \
 	fi
+# Production on one machine (scripts/serve.py): checks the settings, migrates, collects static files, loads the
+# demo into an empty database only, then gunicorn behind varnishd on PORT until Ctrl-C.
+serve: $(VENV)/.installed-runtime
+	PORT=$(PORT) $(BIN)/python scripts/serve.py
 
 # Settings refuse to start without a secret key when DEBUG is off, as in tests, and pytest-django
 # loads them before any conftest runs, so the key must come from the environment. The default is

@@ -7,8 +7,10 @@ given a secret key.
 
 import os
 import re
+from collections.abc import Mapping
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from csp.constants import NONE, SELF
@@ -366,3 +368,87 @@ EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "newsroom@localhost")
+
+
+# Production serving and object storage (issue 13; docs/deployment.md) ----------------------------------------
+# Kept in one block: where uploads live, where readers fetch them, and the checks the TLS proxy answers for.
+
+
+def object_storage(environ: Mapping[str, str]) -> tuple[dict, str]:
+    """STORAGES["default"] for media in an S3-compatible bucket, and the origin readers fetch it from.
+
+    Public addresses come from NEWSROOM_MEDIA_HOST (a CDN or the bucket's own host), never signed:
+    a signed address changes with every page and defeats every cache. Without a media host, the
+    endpoint's path-style address of the bucket, or AWS's own host for it, is used.
+    """
+    bucket = environ.get("NEWSROOM_S3_BUCKET", "").strip()
+    if not bucket:
+        raise ImproperlyConfigured("NEWSROOM_MEDIA_STORAGE=s3 needs NEWSROOM_S3_BUCKET, the bucket's name.")
+    endpoint = environ.get("NEWSROOM_S3_ENDPOINT_URL", "").strip()
+    region = environ.get("NEWSROOM_S3_REGION", "").strip()
+    host = environ.get("NEWSROOM_MEDIA_HOST", "").strip()
+    if not host:
+        if endpoint:
+            host = f"{endpoint.rstrip('/')}/{bucket}"
+        elif region:
+            host = f"https://{bucket}.s3.{region}.amazonaws.com"
+        else:
+            raise ImproperlyConfigured(
+                "NEWSROOM_MEDIA_STORAGE=s3 needs NEWSROOM_MEDIA_HOST (the CDN or bucket host readers fetch media"
+                " from), or NEWSROOM_S3_ENDPOINT_URL, or NEWSROOM_S3_REGION for a bucket on AWS."
+            )
+    public = urlsplit(host if "://" in host else f"https://{host}")
+    if public.scheme not in {"http", "https"} or not public.netloc or public.query or public.fragment:
+        raise ImproperlyConfigured(
+            f"NEWSROOM_MEDIA_HOST must be a host name or an http(s) address such as https://media.example.com,"
+            f" not {host!r}."
+        )
+    key, secret = environ.get("NEWSROOM_S3_ACCESS_KEY_ID", ""), environ.get("NEWSROOM_S3_SECRET_ACCESS_KEY", "")
+    if bool(key) != bool(secret):
+        raise ImproperlyConfigured("Set both NEWSROOM_S3_ACCESS_KEY_ID and NEWSROOM_S3_SECRET_ACCESS_KEY, or neither.")
+    options = {
+        "bucket_name": bucket,
+        "custom_domain": public.netloc + public.path.rstrip("/"),
+        "url_protocol": f"{public.scheme}:",
+        "querystring_auth": False,
+        # Two uploads named alike must not overwrite each other: the second gets a suffix, as on disk.
+        "file_overwrite": False,
+        # No per-object ACL: what readers may fetch is the bucket policy's business (docs/deployment.md).
+        "default_acl": None,
+    }
+    # Unset ones are left out, so boto3's own chain (AWS_* variables, an instance role) still applies.
+    optional = {
+        "endpoint_url": endpoint,
+        "region_name": region,
+        "access_key": key,
+        "secret_key": secret,
+        "addressing_style": environ.get("NEWSROOM_S3_ADDRESSING_STYLE", "").strip(),
+    }
+    options.update({name: value for name, value in optional.items() if value})
+    return {"BACKEND": "newsroom.storage.MediaBucketStorage", "OPTIONS": options}, f"{public.scheme}://{public.netloc}"
+
+
+MEDIA_STORAGE = os.environ.get("NEWSROOM_MEDIA_STORAGE", "disk").strip().lower()
+if MEDIA_STORAGE == "s3":
+    STORAGES["default"], MEDIA_ORIGIN = object_storage(os.environ)
+    MEDIA_URL = f"{STORAGES['default']['OPTIONS']['url_protocol']}//{STORAGES['default']['OPTIONS']['custom_domain']}/"
+elif MEDIA_STORAGE == "disk":
+    # A MEDIA_URL on another host (a CDN pulling from this site) is an origin of its own; a path is ours.
+    _media = urlsplit(MEDIA_URL)
+    MEDIA_ORIGIN = f"{_media.scheme}://{_media.netloc}" if _media.scheme and _media.netloc else ""
+else:
+    raise ImproperlyConfigured(f"NEWSROOM_MEDIA_STORAGE is disk (the default) or s3, not {MEDIA_STORAGE!r}.")
+if MEDIA_ORIGIN:
+    # Hero images and author photos come from there: the Content-Security-Policy must let them in.
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"].append(MEDIA_ORIGIN)
+
+# `manage.py check --deploy` asks for Django to redirect http to https and to ask browsers for HSTS preloading.
+# Where the TLS proxy redirects (Caddy always does), NEWSROOM_TLS_PROXY_REDIRECTS=1 says so; DJANGO_HSTS_PRELOAD=1
+# asks for preloading, and =0 records the decision not to (preloading binds every subdomain, for months).
+# Each silences only its own check, only when said; unset, the warning stands until someone decides.
+SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD") and not DEBUG
+SILENCED_SYSTEM_CHECKS = [
+    *globals().get("SILENCED_SYSTEM_CHECKS", []),  # any silenced above for reasons of their own
+    *(["security.W008"] if env_bool("NEWSROOM_TLS_PROXY_REDIRECTS") else []),
+    *(["security.W021"] if os.environ.get("DJANGO_HSTS_PRELOAD", "").strip() in {"0", "false", "no", "off"} else []),
+]

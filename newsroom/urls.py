@@ -1,7 +1,6 @@
 """The site's URLs: the admin, then each app's own routes."""
 
 from django.conf import settings
-from django.conf.urls.static import static as file_serving_patterns
 from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
 from django.templatetags.static import static
@@ -10,6 +9,7 @@ from django.views.generic import RedirectView
 
 from articles.sitemaps import SITEMAPS, news_sitemap
 from newsroom import views
+from newsroom.media import serve_media
 from newsroom.robots import robots_txt
 
 admin.site.site_header = "Newsroom"
@@ -33,6 +33,14 @@ class FaviconView(RedirectView):
         return static("favicon.svg")
 
 
+# Uploads on this machine's disk, with DEBUG on or off: see newsroom/media.py. With object storage, MEDIA_URL is
+# the bucket's or CDN's address and readers never ask this site for media.
+media_patterns = (
+    [path(f"{settings.MEDIA_URL.lstrip('/')}<path:name>", serve_media, name="media")]
+    if settings.MEDIA_URL.startswith("/")
+    else []
+)
+
 urlpatterns = [
     path("favicon.ico", FaviconView.as_view()),
     path("robots.txt", robots_txt, name="robots_txt"),
@@ -52,11 +60,6 @@ urlpatterns = [
     path("authors/", include("authors.urls")),
     path("comments/", include("comments.urls")),
     path("pages/<slug:slug>/", include(([path("", views.page_detail, name="detail")], "pages"))),
+    *media_patterns,
     path("", include("articles.urls")),
 ]
-
-if settings.DEBUG:
-    # Only the development server serves uploads; production puts media behind the web
-    # server or object storage. django.conf.urls.static.static is imported under another name: a second
-    # `static` here once replaced the favicon view's URL helper, and /favicon.ico failed with DEBUG on.
-    urlpatterns += file_serving_patterns(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

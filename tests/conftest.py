@@ -1,19 +1,22 @@
 """Fixtures every app's tests share; app-specific ones live beside their tests."""
 
+import logging
 import os
 import subprocess
 import sys
 import uuid
+from collections.abc import Iterator
 from pathlib import Path
 from typing import NoReturn
 
 import pytest
 import redis
+from django.core.files.storage import default_storage
 from django.db import connection
 from django.db.backends.base.base import BaseDatabaseWrapper
 
 from newsroom.publication import current_publication, footer_pages
-from newsroom.settings import env_bool
+from newsroom.settings import env_bool, object_storage
 from tests.factories import AuthorFactory, UserFactory
 
 # The Playwright browser and its pages, for every module that drives Chromium.
@@ -89,6 +92,7 @@ def desk_editor_client(client, desk_editor):
 # On a laptop without it the test skips and says why; CI sets NEWSROOM_REQUIRE_SERVICES=1, which
 # turns that skip into a failure, so a service missing in CI cannot pass as a green run.
 
+REPO = Path(__file__).resolve().parent.parent
 CHROMIUM = Path("/usr/bin/chromium")  # Debian's package; Playwright's own browser download is not used
 
 
@@ -121,6 +125,64 @@ def redis_url() -> str:
     except redis.RedisError as exc:
         require_service(f"Redis at REDIS_URL does not answer: {exc}")
     return url
+
+
+@pytest.fixture(scope="session")
+def s3_server() -> Iterator[str]:
+    """moto's standalone S3 server on a free loopback port for the whole run; its address.
+
+    It speaks the S3 protocol over real HTTP, so django-storages and boto3 run exactly as against a
+    bucket (request signing, multipart uploads, listings); nothing in the code under test is patched."""
+    try:
+        from moto.server import ThreadedMotoServer
+    except ImportError as exc:
+        require_service(f"moto's S3 server cannot be imported ({exc}); pip install -r requirements-dev.lock")
+    # Its request log (werkzeug's, one line a request) would bury a failing test's own output.
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    try:
+        server.start()
+    except OSError as exc:
+        require_service(f"moto's S3 server did not start on loopback: {exc}")
+    host, port = server.get_host_and_port()
+    yield f"http://{host}:{port}"
+    server.stop()
+
+
+@pytest.fixture
+def s3_storage(settings, s3_server) -> Iterator[str]:
+    """Media in a fresh bucket on the S3 server, configured as NEWSROOM_MEDIA_STORAGE=s3 configures it;
+    the bucket's name. The bucket and its files go when the test ends."""
+    bucket = f"test-{uuid.uuid4().hex[:24]}"
+    storage, _origin = object_storage(
+        {
+            "NEWSROOM_S3_BUCKET": bucket,
+            "NEWSROOM_S3_ENDPOINT_URL": s3_server,
+            "NEWSROOM_S3_REGION": "us-east-1",
+            "NEWSROOM_S3_ACCESS_KEY_ID": "test-only",
+            "NEWSROOM_S3_SECRET_ACCESS_KEY": "test-only",
+        }
+    )
+    settings.STORAGES = {**settings.STORAGES, "default": storage}
+    client = default_storage.connection.meta.client
+    client.create_bucket(Bucket=bucket)
+    # The policy docs/deployment.md gives: readers fetch images, not the forms' work files.
+    policy = (REPO / "deploy" / "s3" / "public-read-policy.json").read_text().replace("BUCKET", bucket)
+    client.put_bucket_policy(Bucket=bucket, Policy=policy)
+    yield bucket
+    for page in client.get_paginator("list_objects_v2").paginate(Bucket=bucket):
+        for entry in page.get("Contents", ()):
+            client.delete_object(Bucket=bucket, Key=entry["Key"])
+    client.delete_bucket(Bucket=bucket)
+
+
+@pytest.fixture(params=["disk", "s3"])
+def each_media_storage(request) -> str:
+    """Runs a test twice: uploads on the local disk, then in an S3 bucket. Use it on the image pipeline's
+    tests through pytestmark = pytest.mark.usefixtures("each_media_storage")."""
+    if request.param == "s3":
+        request.getfixturevalue("s3_storage")
+    return request.param
 
 
 @pytest.fixture(scope="session")

@@ -7,6 +7,7 @@ import pytest
 from django.urls import clear_url_caches
 
 import newsroom.urls
+from tests.images.files import image_bytes
 
 
 @pytest.fixture
@@ -31,9 +32,9 @@ def test_favicon_redirects_to_the_site_icon_on_the_development_server(client, de
 
 def test_development_server_serves_uploads(client, debug_urls, settings):
     (settings.MEDIA_ROOT / "images").mkdir(parents=True)
-    (settings.MEDIA_ROOT / "images" / "note.txt").write_text("uploaded")
+    (settings.MEDIA_ROOT / "images" / "dot.png").write_bytes(image_bytes((4, 4)))
 
-    response = client.get(f"{settings.MEDIA_URL}images/note.txt")
+    response = client.get(f"{settings.MEDIA_URL}images/dot.png")
 
     assert response.status_code == 200
-    assert b"".join(response.streaming_content) == b"uploaded"
+    assert b"".join(response.streaming_content) == image_bytes((4, 4))

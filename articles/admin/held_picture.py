@@ -18,8 +18,10 @@ from django.core.files.storage import default_storage
 from django.utils import timezone
 
 from images.uploads import ImageRefused, NormalizedImage, decode
+from newsroom.media import PRIVATE_FOLDER
 
-HELD_PREFIX = "tmp/held-pictures"
+# In the media folder that is never served to readers (newsroom/media.py).
+HELD_PREFIX = f"{PRIVATE_FOLDER}/held-pictures"
 # A working day: long enough for an editor to come back to an open form, short enough that storage
 # does not fill with abandoned pictures.
 HOLD_SECONDS = 24 * 60 * 60

@@ -82,13 +82,16 @@ def stored_names() -> list[str]:
     """Every file in default storage, through the storage API, sorted."""
 
     def walk(folder: str) -> list[str]:
-        folders, files = default_storage.listdir(folder)
+        try:
+            folders, files = default_storage.listdir(folder)
+        except FileNotFoundError:  # the media folder on disk before anything was stored; a bucket has no folders
+            return []
         names = [f"{folder}/{name}".lstrip("/") for name in files]
         for child in folders:
             names.extend(walk(f"{folder}/{child}".lstrip("/")))
         return names
 
-    return sorted(walk("")) if default_storage.exists("") else []
+    return sorted(walk(""))
 
 
 def stored_bytes(name: str) -> bytes:

@@ -8,7 +8,8 @@ from tests.articles.test_admin import ADD, article_form, bylines
 from tests.factories import ArticleFactory, AuthorFactory
 from tests.images.files import image_upload, stored_names
 
-pytestmark = pytest.mark.django_db
+# Once with uploads on the local disk, once in an S3 bucket (moto's server): the pipeline must not care.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("each_media_storage")]
 
 
 def test_focal_point_set_on_the_form_moves_the_card_crop_and_the_preview_shows_it(editor_client):

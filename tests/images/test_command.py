@@ -15,7 +15,8 @@ from images.renditions import rendition_files
 from tests.factories import ArticleFactory, AuthorFactory
 from tests.images.files import image_upload, open_stored, photo_with_secrets, stored_bytes, stored_names
 
-pytestmark = pytest.mark.django_db
+# Once with uploads on the local disk, once in an S3 bucket (moto's server): the pipeline must not care.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("each_media_storage")]
 
 
 def make_renditions(*args: str) -> str:

@@ -14,7 +14,8 @@ from images.renditions import rendition_files
 from tests.factories import ArticleFactory, AuthorFactory
 from tests.images.files import RED, image_bytes, image_upload, open_stored, stored_names, upload
 
-pytestmark = pytest.mark.django_db
+# Once with uploads on the local disk, once in an S3 bucket (moto's server): the pipeline must not care.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("each_media_storage")]
 
 
 def sizes(article_or_author, field: str, crop: str) -> list[tuple[int, int]]:

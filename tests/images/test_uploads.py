@@ -234,6 +234,7 @@ def post_hero(client, content: bytes, name: str = "hero.jpg", **fields) -> Artic
     return Article.objects.get()
 
 
+@pytest.mark.usefixtures("each_media_storage")  # on disk and in an S3 bucket
 def test_gps_position_camera_and_every_other_metadata_never_reach_a_stored_file(editor_client):
     article = post_hero(editor_client, photo_with_secrets())
 
@@ -248,6 +249,7 @@ def test_gps_position_camera_and_every_other_metadata_never_reach_a_stored_file(
             assert secret not in raw, (name, secret)
 
 
+@pytest.mark.usefixtures("each_media_storage")  # on disk and in an S3 bucket
 def test_photo_stored_on_its_side_is_stored_upright(editor_client):
     article = post_hero(editor_client, photo_with_secrets((1000, 800)))
 
@@ -306,6 +308,7 @@ def test_transparent_png_keeps_its_transparency_and_jpeg_renditions_get_a_white_
     assert _close(open_stored(smallest["jpeg"]).getpixel((5, 5)), (255, 255, 255))
 
 
+@pytest.mark.usefixtures("each_media_storage")  # on disk and in an S3 bucket
 def test_script_hidden_after_a_real_image_never_reaches_storage(editor_client):
     polyglot = image_bytes((1200, 675), "PNG") + b"<script>alert(document.cookie)</script>"
 
@@ -361,6 +364,7 @@ def test_importer_refuses_the_same_images_the_admin_refuses_and_writes_nothing(t
     assert stored_names() == []
 
 
+@pytest.mark.usefixtures("each_media_storage")  # on disk and in an S3 bucket
 def test_importer_stores_the_clean_copy_without_gps(tmp_path):
     image = tmp_path / "hero.jpg"
     image.write_bytes(photo_with_secrets())
