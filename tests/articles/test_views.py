@@ -1,3 +1,4 @@
+import re
 from datetime import timedelta
 
 import pytest
@@ -58,7 +59,10 @@ def test_article_page_is_semantic_html_without_inline_script(client, full_articl
     html = client.get(full_article.get_absolute_url()).content.decode()
     for landmark in ('<article class="story">', '<header class="story__header">', "<figure", "<main"):
         assert landmark in html
-    assert "<script" not in html
+    # Structured data is the one script element without src: JSON-LD, data that no browser runs.
+    assert [tag for tag in re.findall(r"<script\b[^>]*>", html) if "src=" not in tag] == [
+        '<script type="application/ld+json">'
+    ]
     assert " style=" not in html
     assert html.count("<h1") == 1
 
