@@ -10,7 +10,7 @@ from django.db import transaction
 
 from articles.capture import hero_image_from_bytes, read_article_file
 from articles.importer import ImportOutcome, import_article
-from articles.models import Section
+from articles.models import Article, Section
 from newsroom.models import Page
 
 DEMO_ARTICLE_PATH = Path(__file__).resolve().parent / "demo" / "wagner-exits-mali.txt"
@@ -26,6 +26,9 @@ DEMO_SECTION = "World"
 DEMO_TAGS: tuple[str, ...] = ("Mali", "Wagner Group", "Russia", "Sahel")
 DEMO_IMAGE_CAPTION = "Armoured vehicles under Malian and Russian flags in the Sahel desert."
 DEMO_IMAGE_CREDIT = "Illustration: newsroom demo"
+# The capture names only inkl.com; this is the syndicated story's own page there. A licensed copy points search
+# engines to the original, so the demo makes that the canonical address.
+DEMO_ORIGINAL_URL = "https://www.inkl.com/news/wagner-exits-mali-as-africa-corps-takes-over-russian-operations"
 # The standing pages a reader looks for in a news site's footer: slug, title, body. Short placeholders an
 # editor replaces with the publication's own words; the order here is the footer's.
 DEMO_PAGES: tuple[tuple[str, str, str], ...] = (
@@ -93,7 +96,13 @@ def load_demo() -> ImportOutcome:
     ensure_pages()
     image = hero_image_from_bytes(demo_hero_image(), caption=DEMO_IMAGE_CAPTION, credit=DEMO_IMAGE_CREDIT)
     return import_article(
-        read_article_file(DEMO_ARTICLE_PATH), section=DEMO_SECTION, tags=DEMO_TAGS, publish=True, image=image
+        read_article_file(DEMO_ARTICLE_PATH),
+        section=DEMO_SECTION,
+        tags=DEMO_TAGS,
+        publish=True,
+        image=image,
+        original_url=DEMO_ORIGINAL_URL,
+        canonical=Article.Canonical.ORIGINAL,
     )
 
 
