@@ -10,7 +10,7 @@ from django.db import transaction
 
 from articles.capture import hero_image_from_bytes, read_article_file
 from articles.importer import ImportOutcome, import_article
-from articles.models import Article, Section
+from articles.models import Section
 from newsroom.models import Page
 
 DEMO_ARTICLE_PATH = Path(__file__).resolve().parent / "demo" / "wagner-exits-mali.txt"
@@ -26,8 +26,9 @@ DEMO_SECTION = "World"
 DEMO_TAGS: tuple[str, ...] = ("Mali", "Wagner Group", "Russia", "Sahel")
 DEMO_IMAGE_CAPTION = "Armoured vehicles under Malian and Russian flags in the Sahel desert."
 DEMO_IMAGE_CREDIT = "Illustration: newsroom demo"
-# The capture names only inkl.com; this is the syndicated story's own page there. A licensed copy points search
-# engines to the original, so the demo makes that the canonical address.
+# The capture names only inkl.com; this is the syndicated story's own page there. The demo keeps its own address
+# as canonical (the default), so its story is in the sitemaps and the Google News sitemap; an editor whose licence
+# asks for it switches the story's canonical address to the original in the admin.
 DEMO_ORIGINAL_URL = "https://www.inkl.com/news/wagner-exits-mali-as-africa-corps-takes-over-russian-operations"
 # The standing pages a reader looks for in a news site's footer: slug, title, body. Short placeholders an
 # editor replaces with the publication's own words; the order here is the footer's.
@@ -102,7 +103,6 @@ def load_demo() -> ImportOutcome:
         publish=True,
         image=image,
         original_url=DEMO_ORIGINAL_URL,
-        canonical=Article.Canonical.ORIGINAL,
     )
 
 

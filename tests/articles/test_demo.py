@@ -54,11 +54,11 @@ def test_load_demo_twice_gives_one_published_world_article_with_tags_and_image()
     assert article.hero_caption
     assert article.hero_alt.startswith("Military transition scene")
     assert article.byline_authors[0].name == "Marisol Gonzalez"
-    # Syndicated from inkl.com: the story's own page there is recorded, and search engines are sent to it.
+    # Syndicated from inkl.com: the story's own page there is recorded; the canonical address stays this page's.
     assert (article.source_name, article.source_url) == ("inkl.com", "https://www.inkl.com")
     assert article.original_url == DEMO_ORIGINAL_URL
     assert article.original_url.startswith("https://www.inkl.com/")
-    assert article.canonical_is_original
+    assert article.canonical == Article.Canonical.THIS_PAGE
     assert Author.objects.count() == 1
     assert Byline.objects.count() == 1
     # The image once, with one set of renditions: the second run stored nothing new.
