@@ -49,7 +49,10 @@ def test_article_page_shows_every_part_of_the_story(client, full_article):
     assert '<a href="https://www.inkl.com" rel="noopener noreferrer" dir="auto">inkl.com</a>' in html
     assert '<a href="/authors/marisol-gonzalez/" rel="author" dir="auto">Marisol Gonzalez</a> and ' in html
     assert "Amadou Diallo reports from Bamako." in html
-    assert '<a href="/sections/world/">World</a>' in html
+    assert (
+        '<p class="kicker"><span class="type-label type-label--news">News</span> '
+        '<a href="/sections/world/" dir="auto">World</a></p>'
+    ) in html
     assert 'href="/tags/mali/" rel="tag" dir="auto">Mali</a>' in html
     assert f'<time datetime="{full_article.published_at.isoformat()}' in html
     assert '<form class="comment-form" method="post"' in html
