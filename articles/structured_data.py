@@ -30,9 +30,9 @@ def page_url(article: Article, request: HttpRequest) -> str:
     return request.build_absolute_uri(article.get_absolute_url())
 
 
-def canonical_url(article: Article, request: HttpRequest) -> str:
+def canonical_url(article: Article, request: HttpRequest, *, page: str = "") -> str:
     """The address search engines should list: the original's when the editor chose it, else this page's."""
-    return article.original_url if article.canonical_is_original else page_url(article, request)
+    return article.original_url if article.canonical_is_original else page or page_url(article, request)
 
 
 def modified_at(article: Article) -> str:
@@ -64,12 +64,12 @@ def person(author, request: HttpRequest) -> dict:
     return node
 
 
-def correction_comment(note: Correction, article: Article, request: HttpRequest) -> dict:
+def correction_comment(note: Correction, page: str) -> dict:
     return {
         "@type": "CorrectionComment",
         "text": note.text,
         "datePublished": iso_datetime(note.created_at),
-        "url": f"{page_url(article, request)}#correction-{note.pk}",
+        "url": f"{page}#correction-{note.pk}",
     }
 
 
@@ -84,11 +84,12 @@ def based_on(article: Article) -> dict:
     return original
 
 
-def article_node(article: Article, publication: Publication, request: HttpRequest) -> dict:
-    canonical = canonical_url(article, request)
+def article_node(article: Article, publication: Publication, request: HttpRequest, *, page: str, home: str) -> dict:
+    """The story itself; `page` and `home` are this page's and the home page's full addresses."""
+    canonical = canonical_url(article, request, page=page)
     node: dict = {
         "@type": article.schema_type,
-        "@id": f"{page_url(article, request)}#article",
+        "@id": f"{page}#article",
         "headline": article.headline,
         "url": canonical,
         "mainEntityOfPage": {"@type": "WebPage", "@id": canonical},
@@ -96,7 +97,7 @@ def article_node(article: Article, publication: Publication, request: HttpReques
         "dateModified": modified_at(article),
         "author": [person(author, request) for author in article.byline_authors],
         # In full rather than as a reference to a node: not every reader of JSON-LD follows "@id" links.
-        "publisher": organization(publication, request),
+        "publisher": organization(publication, request, home=home),
         "inLanguage": publication.language,
         "isAccessibleForFree": True,
     }
@@ -112,9 +113,7 @@ def article_node(article: Article, publication: Publication, request: HttpReques
         node["keywords"] = tags
     # Update notes add news rather than fix an error; only corrections are schema.org's `correction`.
     corrections = [
-        correction_comment(note, article, request)
-        for note in article.corrections.all()
-        if note.kind == Correction.Kind.CORRECTION
+        correction_comment(note, page) for note in article.corrections.all() if note.kind == Correction.Kind.CORRECTION
     ]
     if corrections:
         node["correction"] = corrections
@@ -123,12 +122,12 @@ def article_node(article: Article, publication: Publication, request: HttpReques
     return node
 
 
-def breadcrumb(article: Article, publication: Publication, request: HttpRequest) -> dict:
+def breadcrumb(article: Article, publication: Publication, request: HttpRequest, *, page: str, home: str) -> dict:
     """Home › Section › Headline, as search results show the page's place in the site."""
-    trail = [(publication.name, home_url(request))]
+    trail = [(publication.name, home)]
     if article.section is not None:
         trail.append((article.section.name, request.build_absolute_uri(article.section.get_absolute_url())))
-    trail.append((article.headline, page_url(article, request)))
+    trail.append((article.headline, page))
     return {
         "@type": "BreadcrumbList",
         "itemListElement": [
@@ -140,9 +139,13 @@ def breadcrumb(article: Article, publication: Publication, request: HttpRequest)
 
 def article_graph(article: Article, publication: Publication, request: HttpRequest) -> dict:
     """The article (with its publisher) and its breadcrumb as one JSON-LD graph."""
+    page, home = page_url(article, request), home_url(request)
     return {
         "@context": SCHEMA_CONTEXT,
-        "@graph": [article_node(article, publication, request), breadcrumb(article, publication, request)],
+        "@graph": [
+            article_node(article, publication, request, page=page, home=home),
+            breadcrumb(article, publication, request, page=page, home=home),
+        ],
     }
 
 

@@ -20,8 +20,9 @@ from newsroom.models import Publication
 
 SCHEMA_CONTEXT = "https://schema.org"
 # JSON allows these escapes inside strings, and a browser's HTML parser never sees a "<" or ">" through them,
-# so "</script>", "<!--" and "]]>" in a headline stay text. The same table as Django's json_script filter.
-_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
+# so "</script>", "<!--" and "]]>" in a headline stay text. The same table as Django's json_script filter, applied
+# with str.replace, several times faster than str.translate on a page's worth of JSON.
+_ESCAPES = (("<", "\\u003C"), (">", "\\u003E"), ("&", "\\u0026"))
 
 
 def iso_datetime(value: datetime) -> str:
@@ -35,7 +36,9 @@ def ld_json_script(data: dict | list) -> SafeString:
     Not json_script: that filter wants an id and writes a plain application/json element for page scripts to
     read. Data, not code, so the Content-Security-Policy (which governs executed scripts) has nothing to block.
     """
-    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=False).translate(_ESCAPES)
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    for character, escaped in _ESCAPES:
+        text = text.replace(character, escaped)
     return format_html('<script type="application/ld+json">{}</script>', mark_safe(text))  # noqa: S308
 
 
@@ -54,18 +57,16 @@ def home_url(request: HttpRequest) -> str:
     return request.build_absolute_uri(reverse("articles:home"))
 
 
-def organization_id(request: HttpRequest) -> str:
-    """The node id that articles' publisher points to, so the publication is described once per graph."""
-    return f"{home_url(request)}#publication"
+def organization(publication: Publication, request: HttpRequest, *, home: str = "") -> dict:
+    """The publication as a NewsMediaOrganization: name, address, logo, social accounts and contact.
 
-
-def organization(publication: Publication, request: HttpRequest) -> dict:
-    """The publication as a NewsMediaOrganization: name, address, logo, social accounts and contact."""
+    `home` is the home page's full address when the caller has it already (reverse() is most of the cost)."""
+    home = home or home_url(request)
     node: dict = {
         "@type": "NewsMediaOrganization",
-        "@id": organization_id(request),
+        "@id": f"{home}#publication",
         "name": publication.name,
-        "url": home_url(request),
+        "url": home,
     }
     if publication.tagline:
         node["description"] = publication.tagline
