@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from articles.models import Article
 from articles.services import withdraw_articles
+from newsroom.models import Publication
 from newsroom.publication import current_publication
 from tests.factories import ArticleFactory, AuthorFactory, CorrectionFactory, SectionFactory
 from tests.images.files import image_upload, open_stored
@@ -308,3 +309,11 @@ def test_structured_data_costs_no_query_of_its_own(client, story, django_assert_
     with django_assert_num_queries(6, info="article+section+counts, bylines+authors, tags, notes, comments, nav"):
         response = client.get(story.get_absolute_url())
     assert b'"@type":"AnalysisNewsArticle"' in response.content
+
+
+@pytest.mark.parametrize(
+    ("language", "locale"),
+    [("en-GB", "en_GB"), ("pt-br", "pt_BR"), ("zh-Hant-TW", "zh_TW"), ("fr", "fr"), ("sr-Latn", "sr")],
+)
+def test_the_publications_language_is_written_as_open_graph_reads_a_locale(language, locale):
+    assert Publication(language=language).og_locale == locale
