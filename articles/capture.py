@@ -74,6 +74,8 @@ class ParsedArticle:
     source_url: str
     author_name: str
     author_bio: str
+    # The syndicated story's own address, when the "Original Source:" line gives more than a home page.
+    original_url: str = ""
 
     @property
     def slug(self) -> str:
@@ -133,8 +135,13 @@ def split_blocks(text: str) -> list[str]:
     return [block for block in blocks if block and block.casefold() not in _CHROME_KEYS]
 
 
-def parse_source(value: str) -> tuple[str, str]:
-    """Name and URL of an "Original Source:" value: "www.inkl.com" -> ("inkl.com", "https://www.inkl.com")."""
+def parse_source(value: str) -> tuple[str, str, str]:
+    """Name, home page and original article of an "Original Source:" value.
+
+    "www.inkl.com" -> ("inkl.com", "https://www.inkl.com", ""): a home page only. An address with a path or
+    query is the original story's own: "https://www.example.net/business/bakery" -> ("example.net",
+    "https://www.example.net", "https://www.example.net/business/bakery").
+    """
     value = value.strip()
     if not value:
         raise ImportRefused("the 'Original Source:' line names no source")
@@ -148,11 +155,28 @@ def parse_source(value: str) -> tuple[str, str]:
         raise ImportRefused(f"the source {_preview(value)!r} is not an http or https address") from exc
     if len(url) > SOURCE_URL_MAX:
         raise ImportRefused(f"the source address is longer than {SOURCE_URL_MAX} characters")
-    host = urlsplit(url).hostname or ""
+    parts = urlsplit(url)
+    host = parts.hostname or ""
     name = host.removeprefix("www.")
     if len(name) > SOURCE_NAME_MAX:
         raise ImportRefused(f"the source name is longer than {SOURCE_NAME_MAX} characters")
-    return name, url
+    if parts.path.strip("/") or parts.query:
+        return name, f"{parts.scheme}://{parts.netloc}", url
+    return name, url, ""
+
+
+def clean_original_url(value: str) -> str:
+    """An original article's address given as an option (--original-url, the demo): http or https, full."""
+    url = value.strip()
+    try:
+        URLValidator(schemes=["http", "https"])(url)
+    except ValidationError as exc:
+        raise ImportRefused(
+            f"the original article's address {_preview(value)!r} is not an http or https address"
+        ) from exc
+    if len(url) > SOURCE_URL_MAX:
+        raise ImportRefused(f"the original article's address is longer than {SOURCE_URL_MAX} characters")
+    return url
 
 
 def _is_name(words: list[str]) -> bool:
@@ -195,10 +219,10 @@ def parse_article(text: str) -> ParsedArticle:
     source_at = next((index for index, block in enumerate(blocks) if _SOURCE_LINE.match(block)), None)
     if source_at is None:
         before_bio, after_source = blocks[:-1], blocks[-1:]
-        source_name, source_url = "", ""
+        source_name, source_url, original_url = "", "", ""
     else:
         before_bio, after_source = blocks[:source_at], blocks[source_at + 1 :]
-        source_name, source_url = parse_source(_SOURCE_LINE.match(blocks[source_at])["value"])
+        source_name, source_url, original_url = parse_source(_SOURCE_LINE.match(blocks[source_at])["value"])
         if not after_source:
             raise ImportRefused("no author bio: nothing follows the 'Original Source:' line")
         if len(after_source) > 1:
@@ -237,6 +261,7 @@ def parse_article(text: str) -> ParsedArticle:
         paragraphs=tuple(before_bio[3:]),
         source_name=source_name,
         source_url=source_url,
+        original_url=original_url,
         author_name=author_name,
         author_bio=bio,
     )

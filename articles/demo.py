@@ -26,6 +26,10 @@ DEMO_SECTION = "World"
 DEMO_TAGS: tuple[str, ...] = ("Mali", "Wagner Group", "Russia", "Sahel")
 DEMO_IMAGE_CAPTION = "Armoured vehicles under Malian and Russian flags in the Sahel desert."
 DEMO_IMAGE_CREDIT = "Illustration: newsroom demo"
+# The capture names only inkl.com; this is the syndicated story's own page there. The demo keeps its own address
+# as canonical (the default), so its story is in the sitemaps and the Google News sitemap; an editor whose licence
+# asks for it switches the story's canonical address to the original in the admin.
+DEMO_ORIGINAL_URL = "https://www.inkl.com/news/wagner-exits-mali-as-africa-corps-takes-over-russian-operations"
 # The standing pages a reader looks for in a news site's footer: slug, title, body. Short placeholders an
 # editor replaces with the publication's own words; the order here is the footer's.
 DEMO_PAGES: tuple[tuple[str, str, str], ...] = (
@@ -95,7 +99,12 @@ def load_demo() -> ImportOutcome:
     ensure_pages()
     image = hero_image_from_bytes(demo_hero_image(), caption=DEMO_IMAGE_CAPTION, credit=DEMO_IMAGE_CREDIT)
     return import_article(
-        read_article_file(DEMO_ARTICLE_PATH), section=DEMO_SECTION, tags=DEMO_TAGS, publish=True, image=image
+        read_article_file(DEMO_ARTICLE_PATH),
+        section=DEMO_SECTION,
+        tags=DEMO_TAGS,
+        publish=True,
+        image=image,
+        original_url=DEMO_ORIGINAL_URL,
     )
 
 

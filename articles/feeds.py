@@ -34,6 +34,8 @@ from images.renditions import ENCODERS
 from newsroom.publication import current_publication
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
+# Kinds of work a reader must never take for news: their label leads the title in every feed.
+LABELLED_IN_TITLES = (Article.Type.OPINION, Article.Type.SPONSORED)
 MEDIA_NS = "http://search.yahoo.com/mrss/"
 
 
@@ -140,6 +142,9 @@ class ArticleFeed(Feed):
     def item_title(self, item: Article) -> str:
         # Plain text in both: Atom says so (RFC 4287 3.1.1), and the RSS Profile advises titles without
         # markup, so "<" and "&" are escaped once, by the XML. Django's default escapes them twice.
+        # Feed readers show no labels, so opinion and sponsored content say what they are in the title.
+        if item.article_type in LABELLED_IN_TITLES:
+            return f"{item.get_article_type_display()}: {item.headline}"
         return item.headline
 
     def item_description(self, item: Article) -> str:
@@ -167,9 +172,11 @@ class ArticleFeed(Feed):
         }
 
     def _via(self, item: Article) -> dict | None:
-        if not item.source_url:
+        # The original article when its address is known, else the source's site.
+        href = item.original_url or item.source_url
+        if not href:
             return None
-        return {"href": item.source_url, **({"title": item.source_name} if item.source_name else {})}
+        return {"href": href, **({"title": item.source_name} if item.source_name else {})}
 
     def _picture(self, item: Article) -> dict | None:
         share = item.share_image

@@ -13,7 +13,14 @@ from django.db import transaction
 from django.db.models import Max, Q
 from django.utils.text import slugify
 
-from articles.capture import HeroImage, ImportRefused, ParsedArticle, clean_section_name, clean_tag_names
+from articles.capture import (
+    HeroImage,
+    ImportRefused,
+    ParsedArticle,
+    clean_original_url,
+    clean_section_name,
+    clean_tag_names,
+)
 from articles.models import Article, Byline, Section
 from articles.services import keep_revisions, save_article
 from authors.models import Author
@@ -66,19 +73,30 @@ def import_article(
     tags: Iterable[str] = (),
     publish: bool = False,
     image: HeroImage | None = None,
+    original_url: str | None = None,
+    canonical: str | None = None,
 ) -> ImportOutcome:
     """Create or update the article with this headline's slug, its author, byline, section, tags and image.
 
     Idempotent: the same capture imported again updates the same rows and stores no second image.
     An existing author is reused as editors left them; an existing article keeps its status unless
     `publish` is given, and keeps its first publication time. Refusals are raised before any write.
+
+    The original's address comes from `original_url`, else from the capture when its source line gives one;
+    with neither, an address an editor typed is kept. `canonical` (Article.Canonical) is the editor's choice
+    of canonical address; None leaves it as it is.
     """
     section_name = clean_section_name(section) if section is not None else None
     tag_names = clean_tag_names(tags)
+    original = clean_original_url(original_url) if original_url else parsed.original_url
+    if canonical is not None and canonical not in Article.Canonical.values:
+        raise ImportRefused(f"the canonical choice {canonical!r} is not one of {', '.join(Article.Canonical.values)}")
     stored_files: list[str] = []
     try:
         with transaction.atomic():
-            outcome = _write_article(parsed, section_name, tag_names, publish, image, stored_files)
+            outcome = _write_article(
+                parsed, section_name, tag_names, publish, image, stored_files, original=original, canonical=canonical
+            )
             if outcome.changed:
                 keep_revisions([outcome.article.pk], comment="Imported from a captured page.")
             return outcome
@@ -98,6 +116,9 @@ def _write_article(
     publish: bool,
     image: HeroImage | None,
     stored_files: list[str],
+    *,
+    original: str,
+    canonical: str | None,
 ) -> ImportOutcome:
     author = Author.objects.filter(slug=parsed.author_slug).first()
     author_created = author is None
@@ -114,6 +135,10 @@ def _write_article(
     article.body = parsed.body_html
     article.source_name = parsed.source_name
     article.source_url = parsed.source_url
+    if original:
+        article.original_url = original
+    if canonical is not None:
+        article.canonical = canonical
     if publish:
         article.status = Article.Status.PUBLISHED
     if image is not None:
@@ -171,6 +196,8 @@ _IMPORTED_FIELDS = (
     "body",
     "source_name",
     "source_url",
+    "original_url",
+    "canonical",
     "status",
     "hero_caption",
     "hero_credit",

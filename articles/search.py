@@ -7,11 +7,16 @@ reader's text becomes a query, how matches are ranked, and how highlights are ma
 """
 
 import html
+import importlib
 import re
 from dataclasses import dataclass, field
 
+from django.apps import AppConfig
 from django.conf import settings
-from django.db import connections
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.backends.utils import CursorWrapper
+from django.db.migrations.recorder import MigrationRecorder
 from django.db.models import Expression, F, FloatField, Func, QuerySet, TextField, Value
 from django.db.models.expressions import RawSQL
 from django.utils.html import escape
@@ -175,6 +180,55 @@ def _search_postgresql(articles: QuerySet, query: ReaderQuery) -> QuerySet:
 
 
 SQLITE_TABLE = "articles_article_fts"
+SQLITE_TRIGGERS = ("articles_article_fts_insert", "articles_article_fts_update", "articles_article_fts_delete")
+# The migration that made the index: its SQL is what a repair makes again.
+INDEX_MIGRATION = ("articles", "0009_search_index")
+
+
+class _Statements:
+    """Runs a migration's statements on a plain cursor: the index migration's create_index() asks only for
+    execute() and the connection, and a schema editor cannot be opened inside a transaction on SQLite."""
+
+    def __init__(self, connection: BaseDatabaseWrapper, cursor: CursorWrapper) -> None:
+        self.connection, self.cursor = connection, cursor
+
+    def execute(self, sql: str, params: object = None) -> None:
+        self.cursor.execute(sql)
+
+
+def restore_sqlite_index(using: str = DEFAULT_DB_ALIAS) -> bool:
+    """Make the SQLite FTS5 table and its triggers again if any is missing; True when it had to.
+
+    SQLite cannot alter most columns in place, so a migration that adds a NOT NULL column or changes one
+    rebuilds articles_article as a new table, and a table's triggers die with it: search would silently
+    stop following edits. The repair drops what is left, makes the index as migration 0009 does and fills
+    it from the articles, so it is exact whatever was saved while the triggers were gone. Only after 0009
+    has been applied (migrating back past it removes the index on purpose). Checking costs one query;
+    PostgreSQL keeps its trigger through column changes and is left alone.
+    """
+    connection = connections[using]
+    if connection.vendor != "sqlite":
+        return False
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT name FROM sqlite_master WHERE name IN (%s, %s, %s, %s)", [SQLITE_TABLE, *SQLITE_TRIGGERS]
+        )
+        if {row[0] for row in cursor.fetchall()} == {SQLITE_TABLE, *SQLITE_TRIGGERS}:
+            return False
+        if INDEX_MIGRATION not in MigrationRecorder(connection).applied_migrations():
+            return False
+        index = importlib.import_module(f"{INDEX_MIGRATION[0]}.migrations.{INDEX_MIGRATION[1]}")
+        with transaction.atomic(using=using):
+            for trigger in SQLITE_TRIGGERS:
+                cursor.execute(f"DROP TRIGGER IF EXISTS {trigger}")
+            cursor.execute(f"DROP TABLE IF EXISTS {SQLITE_TABLE}")
+            index.create_index(None, _Statements(connection, cursor))
+    return True
+
+
+def restore_index_after_migrate(sender: AppConfig, using: str = DEFAULT_DB_ALIAS, **kwargs) -> None:
+    """post_migrate (connected in articles/apps.py): after every migrate, the search index is whole."""
+    restore_sqlite_index(using)
 
 
 class IndexRow(Func):

@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 
 from django.contrib.sitemaps import Sitemap
 from django.contrib.sitemaps import views as sitemap_views
-from django.db.models import Max, Model, OuterRef, QuerySet, Subquery
+from django.db.models import Max, Model, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Greatest
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
@@ -28,6 +28,12 @@ NEWS_WINDOW = timedelta(hours=48)
 NEWS_MAX_ARTICLES = 1000
 
 
+def canonical_elsewhere() -> Q:
+    """Syndicated copies whose editor made the original's address canonical: a sitemap lists canonical addresses
+    only, and Google News credits the original, so they are left out of both."""
+    return Q(canonical=Article.Canonical.ORIGINAL) & ~Q(original_url="")
+
+
 class ArticleSitemap(Sitemap):
     """Every published story, oldest first, so a page of 50,000 (Sitemap.limit, the protocol's maximum)
     keeps its contents as new stories arrive at the end and only the last page changes."""
@@ -35,6 +41,7 @@ class ArticleSitemap(Sitemap):
     def items(self) -> QuerySet[Article]:
         return (
             Article.objects.published()
+            .exclude(canonical_elsewhere())
             # An edit moves updated_at, and so does a correction note (articles.services.append_correction);
             # a scheduled story's time arriving saves nothing, so its publication time counts too.
             .annotate(last_changed=Greatest("updated_at", "published_at"))
@@ -111,6 +118,7 @@ class NewsSitemap(Sitemap):
         return (
             Article.objects.published()
             .filter(published_at__gte=since)
+            .exclude(canonical_elsewhere())
             .only("slug", "headline", "published_at")
             .order_by("-published_at", "-pk")[:NEWS_MAX_ARTICLES]
         )

@@ -36,7 +36,7 @@ def crop_preview(instance: models.Model, field_name: str, *, width: int, alt: st
     backdrop = nearest_rendition(renditions, "full", file.storage, width=_PREVIEW_SOURCE_WIDTH)
     url = backdrop.url if backdrop else file.url
     focus = focus_of(instance, picture_field)
-    crops = [crop for crop in picture_field.spec.crops if crop.aspect]
+    crops = [crop for crop in picture_field.spec.crops if crop.aspect and not crop.for_crawlers]
     boxes = [crop_box((full_w, full_h), crop.aspect, focus) for crop in crops]
     names = " and ".join(_CROP_NAMES.get(crop.name, crop.name) for crop in crops)
     if all(box == (0, 0, full_w, full_h) for box in boxes):
@@ -45,6 +45,20 @@ def crop_preview(instance: models.Model, field_name: str, *, width: int, alt: st
         explained = f"Shaded: what {names} cut away. Ring: the focal point."
     # Lines a couple of screen pixels wide whatever the picture's own size.
     stroke = max(1, round(2 * full_w / width))
+    # The crops only search engines are given, outlined: the focal point moves them too.
+    outlined = [
+        crop_box((full_w, full_h), crop.aspect, focus)
+        for crop in picture_field.spec.crops
+        if crop.aspect and crop.for_crawlers
+    ]
+    if outlined:
+        explained += " Dashed: the 4:3 and square crops search engines are given."
+    outlines = format_html_join(
+        "",
+        '<rect x="{}" y="{}" width="{}" height="{}" fill="none" stroke="#fff" stroke-width="{}"'
+        ' stroke-dasharray="{}"/>',
+        ((left, top, right - left, bottom - top, stroke, stroke * 4) for left, top, right, bottom in outlined),
+    )
     shades = format_html_join(
         "",
         '<path d="M0 0H{w}V{h}H0Z M{left} {top}V{bottom}H{right}V{top}Z" fill="#000" fill-opacity="0.55"'
@@ -68,7 +82,7 @@ def crop_preview(instance: models.Model, field_name: str, *, width: int, alt: st
     return format_html(
         '<figure class="crop-preview">'
         '<svg viewBox="0 0 {w} {h}" width="{dw}" height="{dh}" role="img" aria-label="{alt}">'
-        '<image href="{url}" x="0" y="0" width="{w}" height="{h}" preserveAspectRatio="none"/>{shades}'
+        '<image href="{url}" x="0" y="0" width="{w}" height="{h}" preserveAspectRatio="none"/>{shades}{outlines}'
         '<circle cx="{fx}" cy="{fy}" r="{radius}" fill="none" stroke="#fff" stroke-width="{s}"/>'
         "</svg>"
         "<figcaption>{w} × {h} pixels. {explained}</figcaption>"
@@ -80,6 +94,7 @@ def crop_preview(instance: models.Model, field_name: str, *, width: int, alt: st
         alt=alt,
         url=url,
         shades=shades,
+        outlines=outlines,
         fx=round(focus[0] * full_w),
         fy=round(focus[1] * full_h),
         radius=max(stroke * 4, round(min(full_w, full_h) / 30)),

@@ -25,7 +25,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import Storage
 from PIL import Image
 
-from images.specs import ImageSpec
+from images.specs import Crop, ImageSpec
 
 
 @dataclass(frozen=True)
@@ -54,16 +54,24 @@ FALLBACK_MAX_WIDTH = 800
 _JPEG_BACKGROUND = (255, 255, 255)
 
 
-def formats() -> list[str]:
-    """The rendition formats from settings, JPEG always among them (the <img> fallback)."""
-    return [name for name in settings.IMAGE_FORMATS if name in ENCODERS]
+def formats(crop: Crop | None = None) -> list[str]:
+    """The rendition formats from settings, JPEG always among them (the <img> fallback); for a crop limited
+    to some formats, those of them."""
+    names = [name for name in settings.IMAGE_FORMATS if name in ENCODERS]
+    if crop is not None and crop.only_formats is not None:
+        names = [name for name in names if name in crop.only_formats] or ["jpeg"]
+    return names
 
 
 def spec_key(spec: ImageSpec, focus: tuple[float, float]) -> str:
     """A digest of everything that decides what the renditions of one image look like."""
     recipe = {
         "version": RENDITIONS_VERSION,
-        "crops": [(crop.name, crop.aspect, crop.widths()) for crop in spec.crops],
+        # Formats are listed only for a crop limited to some, so the keys of existing renditions stand.
+        "crops": [
+            (crop.name, crop.aspect, crop.widths(), *([formats(crop)] if crop.only_formats else []))
+            for crop in spec.crops
+        ],
         "formats": {name: ENCODERS[name].options for name in formats()},
         # The focal point moves only cropped shapes; a spec with none ignores it.
         "focus": focus if any(crop.aspect for crop in spec.crops) else None,
@@ -137,12 +145,14 @@ def make_renditions(
         entries = []
         for width, height in rendition_sizes(region.size, crop.widths()):
             files = done.get((box, width))
+            if files is not None and not set(formats(crop)) <= set(files):
+                files = None
             if files is None:
                 # reducing_gap: a fast integer reduction first, then Lanczos; indistinguishable, and much
                 # faster from a camera-sized picture.
                 resized = region.resize((width, height), Image.Resampling.LANCZOS, reducing_gap=3.0)
                 files = {}
-                for name in formats():
+                for name in formats(crop):
                     content = ContentFile(encode(resized, name))
                     stored = storage.save(f"{folder}/{crop.name}-{width}.{ENCODERS[name].extension}", content)
                     made.append(stored)

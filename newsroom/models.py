@@ -186,6 +186,14 @@ class Publication(models.Model):
         return nearest_rendition(self.share_renditions, "share", self.share_image.storage, width=SHARE_IMAGE_WIDTH)
 
     @property
+    def og_locale(self) -> str:
+        """The language as Open Graph writes it, language_TERRITORY: en-GB -> en_GB, pt-br -> pt_BR; a bare
+        language (en) stays as it is, since guessing the territory would be wrong for most of the world."""
+        parts = self.language.split("-")
+        region = next((part for part in parts[1:] if len(part) == 2 and part.isalpha()), "")
+        return f"{parts[0].lower()}_{region.upper()}" if region else parts[0].lower()
+
+    @property
     def social_links(self) -> list[tuple[str, str]]:
         """(label, address) of each social account set, for the footer and structured data's sameAs."""
         links = [

@@ -294,6 +294,9 @@ IMAGE_HERO_MIN_HEIGHT = env_int("NEWSROOM_IMAGE_HERO_MIN_HEIGHT", 450)
 IMAGE_PHOTO_MIN_SIZE = env_int("NEWSROOM_IMAGE_PHOTO_MIN_SIZE", 256)
 # Hero and card rendition widths: a phone at 1x up to the story column at 2x (672 × 2 ≈ 1344, so 1600).
 IMAGE_WIDTHS = env_widths("NEWSROOM_IMAGE_WIDTHS", "480,800,1200,1600")
+# The hero's 4:3 and 1:1 crops that only structured data names (images/specs.py): one JPEG each, as wide as
+# Google's article guidelines show their examples.
+IMAGE_STRUCTURED_DATA_WIDTHS = env_widths("NEWSROOM_IMAGE_STRUCTURED_DATA_WIDTHS", "1200")
 # Author photos, shown 72 and 128 CSS pixels wide: 1x, 2x and 3x of the larger.
 IMAGE_PHOTO_WIDTHS = env_widths("NEWSROOM_IMAGE_PHOTO_WIDTHS", "128,256,384")
 # The logo is shown 2.5rem (40 CSS pixels) tall in the header: 80 pixels high keeps it sharp at 2x. Its widths

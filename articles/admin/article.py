@@ -52,7 +52,7 @@ class ArticleAdmin(ArticleActionsMixin, ArticleHistoryMixin, ArticleDeletionMixi
     # Few, short columns, so the list fits a 1280 px laptop beside the sidebars (tests/test_admin_layout.py);
     # the status column carries the publication time, and says whether a story is live or scheduled.
     list_display = ["headline", "section", "workflow_status", "byline", "comment_link"]
-    list_filter = [MyDraftsFilter, "status", "section", AuthorFilter, TagFilter, "published_at"]
+    list_filter = [MyDraftsFilter, "status", "article_type", "section", AuthorFilter, TagFilter, "published_at"]
     list_select_related = ["section"]
     # Counting every article again for "N total" costs a second full count on each page of a large list,
     # and "Show counts" would count every choice of every filter across the whole table.
@@ -96,11 +96,12 @@ class ArticleAdmin(ArticleActionsMixin, ArticleHistoryMixin, ArticleDeletionMixi
         (
             "Source",
             {
-                "fields": ["source_name", "source_url"],
-                "description": "Only for stories that first appeared elsewhere.",
+                "fields": ["source_name", "source_url", "original_url", "canonical"],
+                "description": "Only for stories that first appeared elsewhere: who published it first, the "
+                "address of their article, and which address search engines should list.",
             },
         ),
-        ("Section and tags", {"fields": ["section", "tags"]}),
+        ("Type, section and tags", {"fields": ["article_type", "section", "tags"]}),
         (
             "Publishing",
             {

@@ -12,6 +12,9 @@ from articles.models import Article
 from articles.services import allowed_statuses
 from images.uploads import NormalizedImage
 
+# Choices with a default, which an older or scripted form may leave out.
+KEPT_WHEN_OMITTED = ("article_type", "canonical")
+
 
 class ArticleAdminForm(forms.ModelForm):
     """The article form, with the workflow's rules and a guard against overwriting someone else's save.
@@ -40,6 +43,17 @@ class ArticleAdminForm(forms.ModelForm):
             ]
         if self.instance.pk is not None:
             self.fields["opened_version"].initial = self.instance.lock_version
+        # A browser always sends the select's value; a form posted without one (a script, an old tab from before
+        # the fields existed) keeps what the article has rather than failing on a field nobody saw.
+        for name in KEPT_WHEN_OMITTED:
+            if name in self.fields:
+                self.fields[name].required = False
+
+    def clean_article_type(self) -> str:
+        return self.cleaned_data.get("article_type") or self.instance.article_type
+
+    def clean_canonical(self) -> str:
+        return self.cleaned_data.get("canonical") or self.instance.canonical
 
     def _use_held_picture(self, cleaned_data: dict) -> None:
         # A new upload or a ticked "Clear" wins, and a refused upload keeps its error; otherwise the

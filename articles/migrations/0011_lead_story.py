@@ -11,7 +11,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('articles', '0009_search_index'),
+        ('articles', '0010_article_type_and_syndication'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

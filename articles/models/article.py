@@ -176,6 +176,24 @@ class Article(models.Model):
         IN_REVIEW = "review", "In review"
         PUBLISHED = "published", "Published"
 
+    class Type(models.TextChoices):
+        """The kind of work, as the Trust Project labels it: readers see it on the page and on every card,
+        and search engines read it as the JSON-LD type (SCHEMA_TYPES)."""
+
+        NEWS = "news", "News"
+        ANALYSIS = "analysis", "Analysis"
+        EXPLAINER = "explainer", "Explainer"
+        OPINION = "opinion", "Opinion"
+        REVIEW = "review", "Review"
+        SPONSORED = "sponsored", "Sponsored"
+
+    class Canonical(models.TextChoices):
+        """Which address search engines should treat as the story's own: a syndicated copy may point to the
+        original, so the original publisher keeps the search ranking the licence gives them."""
+
+        THIS_PAGE = "this", "This page"
+        ORIGINAL = "original", "The original article"
+
     headline = models.CharField(max_length=200)
     slug = models.SlugField(
         max_length=200, unique=True, help_text="The article's address; made from the headline, editable."
@@ -207,6 +225,29 @@ class Article(models.Model):
     source_name = models.CharField(max_length=120, blank=True, help_text="For example: inkl.com.")
     source_url = models.URLField(
         max_length=500, blank=True, help_text="For example: https://www.inkl.com. Only http and https links."
+    )
+    original_url = models.URLField(
+        "original article",
+        max_length=500,
+        blank=True,
+        help_text="The address of the story this one is a copy of, for syndicated stories: the article itself, "
+        "not the source's home page. Only http and https links.",
+    )
+    canonical = models.CharField(
+        "canonical address",
+        max_length=8,
+        choices=Canonical,
+        default=Canonical.THIS_PAGE,
+        help_text="The address search engines list. Choose the original when the licence asks for it; "
+        "this page then stays readable here but search results send readers to the original.",
+    )
+    article_type = models.CharField(
+        "type",
+        max_length=16,
+        choices=Type,
+        default=Type.NEWS,
+        help_text="Shown as a label on the story and on every card. Opinion and Sponsored tell readers this is "
+        "not news reporting.",
     )
     authors = models.ManyToManyField("authors.Author", through="Byline", related_name="articles")
     tags = TaggableManager(through=TaggedArticle, blank=True)
@@ -285,6 +326,7 @@ class Article(models.Model):
             clean_line(self.hero_credit),
             clean_line(self.source_name),
         )
+        self.original_url = self.original_url.strip()
         problems = self._problems_at_any_stage()
         if typed and not self.headline:
             problems["headline"] = ["Write a headline: this one is made only of invisible characters."]
@@ -301,6 +343,10 @@ class Article(models.Model):
             problems["hero_alt"] = ["Describe the image for readers who cannot see it."]
         if self.source_url and urlsplit(self.source_url).scheme.lower() not in {"http", "https"}:
             problems["source_url"] = ["Use an http:// or https:// address."]
+        if self.original_url and urlsplit(self.original_url).scheme.lower() not in {"http", "https"}:
+            problems["original_url"] = ["Use an http:// or https:// address."]
+        elif self.canonical == self.Canonical.ORIGINAL and not self.original_url:
+            problems["canonical"] = ["Give the original article's address to make it the canonical one."]
         return problems
 
     def publish_problems(self, *, authors: int | None = None) -> dict[str, list[str]]:
@@ -344,6 +390,16 @@ class Article(models.Model):
     def card_standfirst(self) -> str:
         """The summary as a story card shows it: at most CARD_STANDFIRST_LENGTH characters, cut at a word."""
         return shorten(self.summary, CARD_STANDFIRST_LENGTH)
+
+    @property
+    def schema_type(self) -> str:
+        """The schema.org type search engines read for this kind of work (the JSON-LD @type)."""
+        return SCHEMA_TYPES.get(self.article_type, "NewsArticle")
+
+    @property
+    def canonical_is_original(self) -> bool:
+        """The editor chose the original's address as canonical, and there is one to point to."""
+        return self.canonical == self.Canonical.ORIGINAL and bool(self.original_url)
 
     @property
     def is_scheduled(self) -> bool:
@@ -392,6 +448,18 @@ class Article(models.Model):
     def was_updated(self) -> bool:
         """Worth telling readers: a change more than a minute after publication."""
         return bool(self.published_at) and (self.updated_at - self.published_at).total_seconds() > 60
+
+
+# schema.org's NewsArticle types for the Trust Project's labels. Sponsored content is no journalism: an
+# AdvertiserContentArticle is an Article, not a NewsArticle, so Google News does not count it as news.
+SCHEMA_TYPES = {
+    Article.Type.NEWS: "NewsArticle",
+    Article.Type.ANALYSIS: "AnalysisNewsArticle",
+    Article.Type.EXPLAINER: "BackgroundNewsArticle",
+    Article.Type.OPINION: "OpinionNewsArticle",
+    Article.Type.REVIEW: "ReviewNewsArticle",
+    Article.Type.SPONSORED: "AdvertiserContentArticle",
+}
 
 
 class Byline(models.Model):

@@ -15,6 +15,7 @@ from articles.models import Article, Section
 from articles.rich_text import BODY_EXTENSIONS
 from comments.models import Comment
 from newsroom.sanitize import ALLOWED_TAGS
+from tests.articles.admin_forms import change_form_data, change_url
 from tests.factories import ArticleFactory, AuthorFactory, CommentFactory, SectionFactory
 from tests.images.files import image_upload, stored_names
 
@@ -36,6 +37,9 @@ def article_form(**overrides) -> dict:
         "hero_credit": "",
         "source_name": "",
         "source_url": "",
+        "original_url": "",
+        "canonical": Article.Canonical.THIS_PAGE,
+        "article_type": Article.Type.NEWS,
         "section": "",
         "status": Article.Status.DRAFT,
         "published_at_0": "",
@@ -539,3 +543,63 @@ def test_body_editor_loads_from_the_sites_static_files_without_an_import_map(edi
     script = finders.find("admin-extra/body-editor.js")
     imported = re.search(r'from "(\.\./[^"]+)"', Path(script).read_text()).group(1)
     assert finders.find(imported.removeprefix("../")), imported
+
+
+def test_editor_labels_a_syndicated_opinion_piece_and_points_search_engines_to_the_original(editor_client):
+    original = "https://www.inkl.com/news/wagner-exits-mali"
+    data = article_form(
+        article_type=Article.Type.OPINION,
+        source_name="inkl.com",
+        source_url="www.inkl.com",
+        original_url=original,
+        canonical=Article.Canonical.ORIGINAL,
+        **bylines(AuthorFactory()),
+    )
+
+    response = editor_client.post(ADD, data)
+
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    article = Article.objects.get()
+    assert (article.article_type, article.original_url, article.canonical) == ("opinion", original, "original")
+    assert article.source_url == "https://www.inkl.com"
+    assert article.canonical_is_original
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field", "message"),
+    [
+        ({"canonical": "original"}, "canonical", "Give the original article's address"),
+        ({"original_url": "javascript:alert(1)"}, "original_url", "Enter a valid URL."),
+        ({"article_type": "propaganda"}, "article_type", "Select a valid choice."),
+    ],
+    ids=["canonical original without its address", "original not a web address", "unknown type"],
+)
+def test_bad_type_or_syndication_fields_are_refused_on_the_field_and_nothing_saved(
+    editor_client, overrides, field, message
+):
+    response = editor_client.post(ADD, article_form(**overrides))
+
+    assert response.status_code == 200
+    assert message in " ".join(response.context["adminform"].form.errors[field])
+    assert not Article.objects.exists()
+
+
+def test_a_form_posted_without_the_type_keeps_the_articles_type(editor_client):
+    article = ArticleFactory(article_type=Article.Type.SPONSORED, headline="Paid for")
+    data = change_form_data(article, headline="Paid for, edited")
+    del data["article_type"], data["canonical"]
+
+    response = editor_client.post(change_url(article), data)
+
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    article.refresh_from_db()
+    assert (article.headline, article.article_type) == ("Paid for, edited", Article.Type.SPONSORED)
+
+
+def test_the_article_list_filters_by_type(editor_client):
+    ArticleFactory(headline="An opinion", article_type=Article.Type.OPINION)
+    ArticleFactory(headline="A report")
+
+    response = editor_client.get(CHANGELIST, {"article_type__exact": "opinion"})
+
+    assert [article.headline for article in changelist_rows(response)] == ["An opinion"]

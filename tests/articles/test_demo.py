@@ -6,7 +6,7 @@ import pytest
 from django.core.management import call_command
 from PIL import Image
 
-from articles.demo import DEMO_TAGS, demo_hero_image
+from articles.demo import DEMO_ORIGINAL_URL, DEMO_TAGS, demo_hero_image
 from articles.models import Article, Byline, Section, TaggedArticle
 from articles.services import save_article
 from authors.models import Author
@@ -54,11 +54,16 @@ def test_load_demo_twice_gives_one_published_world_article_with_tags_and_image()
     assert article.hero_caption
     assert article.hero_alt.startswith("Military transition scene")
     assert article.byline_authors[0].name == "Marisol Gonzalez"
+    # Syndicated from inkl.com: the story's own page there is recorded; the canonical address stays this page's.
+    assert (article.source_name, article.source_url) == ("inkl.com", "https://www.inkl.com")
+    assert article.original_url == DEMO_ORIGINAL_URL
+    assert article.original_url.startswith("https://www.inkl.com/")
+    assert article.canonical == Article.Canonical.THIS_PAGE
     assert Author.objects.count() == 1
     assert Byline.objects.count() == 1
     # The image once, with one set of renditions: the second run stored nothing new.
     renditions = rendition_files(article.hero_renditions)
-    assert len(renditions) == 8  # 480, 800, 1200 and 1600 wide, WebP and JPEG
+    assert len(renditions) == 10  # 480, 800, 1200 and 1600 wide, WebP and JPEG; a 4:3 and a square JPEG
     assert stored_names() == sorted([article.hero_image.name, *renditions])
     assert open_stored(article.hero_image.name).size == (1600, 900)
     assert article.card_picture is not None

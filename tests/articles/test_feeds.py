@@ -261,3 +261,31 @@ def test_every_page_links_its_feeds_for_readers_apps(client, story):
         for feed in own:
             assert f'" href="{feed}">' in html, url
             assert f' (Atom)" href="{feed}atom/">' in html, url
+
+
+@pytest.mark.parametrize(
+    ("article_type", "title"),
+    [
+        (Article.Type.OPINION, "Opinion: Keep the bridge open"),
+        (Article.Type.SPONSORED, "Sponsored: Keep the bridge open"),
+        (Article.Type.NEWS, "Keep the bridge open"),
+    ],
+)
+def test_opinion_and_sponsored_stories_say_so_in_every_feed_title(client, article_type, title):
+    ArticleFactory(published=True, headline="Keep the bridge open", article_type=article_type)
+
+    for url in (reverse("articles:feed"), reverse("articles:feed_atom")):
+        assert [entry.title for entry in parse(client, url).entries] == [title]
+
+
+def test_the_via_link_names_the_original_article_when_its_address_is_known(client):
+    ArticleFactory(
+        published=True,
+        source_name="inkl.com",
+        source_url="https://www.inkl.com",
+        original_url="https://www.inkl.com/news/bridge-reopens",
+    )
+
+    (entry,) = parse(client, reverse("articles:feed_atom")).entries
+    (via,) = [link for link in entry.links if link["rel"] == "via"]
+    assert (via["href"], via["title"]) == ("https://www.inkl.com/news/bridge-reopens", "inkl.com")

@@ -157,8 +157,11 @@ def test_third_sample_keeps_a_source_address_that_has_a_scheme():
     assert article.body.startswith("<p>The factory had baked bread for supermarkets across three counties since 1962.")
     assert "“People said bakers can’t run a business,” said Priya Anand" in article.body
     assert article.body.endswith("survival rates are comparable with conventional businesses.</p>")
+    # The source line gives the story's own address: the original article, and the site's home page as source.
     assert article.source_name == "example.net"
-    assert article.source_url == "https://www.example.net/business/bakery-cooperative"
+    assert article.source_url == "https://www.example.net"
+    assert article.original_url == "https://www.example.net/business/bakery-cooperative"
+    assert article.canonical == Article.Canonical.THIS_PAGE
     assert article.byline_authors[0].name == "Amara Okafor-Nwosu"
 
 
@@ -187,6 +190,24 @@ def test_importing_the_same_file_twice_updates_one_article_and_duplicates_nothin
     assert stored_files() == first_files  # the image and its renditions, made once
     assert "Updated article" in output
     assert "image: unchanged" in output
+
+
+def test_original_address_and_canonical_choice_are_recorded_and_kept_by_a_later_import():
+    original = "https://www.inkl.com/news/wagner-exits-mali"
+    run_import(WAGNER, "--original-url", original, "--canonical", "original")
+    article = Article.objects.get()
+    assert (article.source_url, article.original_url, article.canonical) == (
+        "https://www.inkl.com",
+        original,
+        Article.Canonical.ORIGINAL,
+    )
+
+    # The capture names only the site: a re-import keeps the address and choice already recorded.
+    output = run_import(WAGNER)
+
+    article.refresh_from_db()
+    assert (article.original_url, article.canonical) == (original, Article.Canonical.ORIGINAL)
+    assert "Unchanged article" in output
 
 
 def test_reimporting_an_unchanged_file_saves_nothing_and_shows_no_update():
@@ -351,8 +372,17 @@ def test_file_that_is_not_an_image_is_refused_and_nothing_is_written(tmp_path):
         (["--section", "!!!"], "section name is empty"),
         (["--image-caption", "No image given"], "add --image PATH"),
         (["--image", "/nonexistent/hero.jpg"], "cannot read the image"),
+        (["--original-url", "javascript:alert(1)"], "is not an http or https address"),
+        (["--canonical", "original"], "Give the original article's address"),
     ],
-    ids=["blank tag", "section without letters", "caption without image", "missing image"],
+    ids=[
+        "blank tag",
+        "section without letters",
+        "caption without image",
+        "missing image",
+        "original not a web address",
+        "canonical original without its address",
+    ],
 )
 def test_bad_option_is_refused_and_nothing_is_written(options, message):
     with pytest.raises(CommandError, match=re.escape(message)):
@@ -429,13 +459,21 @@ def test_author_name_is_read_from_the_bio_opening(bio, name):
 @pytest.mark.parametrize(
     ("value", "expected"),
     [
-        ("www.inkl.com", ("inkl.com", "https://www.inkl.com")),
-        ("inkl.com", ("inkl.com", "https://inkl.com")),
-        ("http://www.example.org/story", ("example.org", "http://www.example.org/story")),
-        ("HTTPS://WWW.Example.org/Story", ("example.org", "HTTPS://WWW.Example.org/Story")),
+        ("www.inkl.com", ("inkl.com", "https://www.inkl.com", "")),
+        ("inkl.com", ("inkl.com", "https://inkl.com", "")),
+        ("https://inkl.com/", ("inkl.com", "https://inkl.com/", "")),
+        ("http://www.example.org/story", ("example.org", "http://www.example.org", "http://www.example.org/story")),
+        (
+            "HTTPS://WWW.Example.org/Story",
+            ("example.org", "https://WWW.Example.org", "HTTPS://WWW.Example.org/Story"),
+        ),
+        (
+            "www.inkl.com/news/wagner?ref=feed",
+            ("inkl.com", "https://www.inkl.com", "https://www.inkl.com/news/wagner?ref=feed"),
+        ),
     ],
 )
-def test_source_name_and_address(value, expected):
+def test_source_name_home_page_and_original_article(value, expected):
     assert parse_source(value) == expected
 
 

@@ -5,12 +5,13 @@ Every test here runs on whichever database the run uses; CI runs the suite on bo
 from datetime import timedelta
 
 import pytest
+from django.core.management.sql import emit_post_migrate_signal
 from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article
-from articles.search import fts5_match, parse
+from articles.search import SQLITE_TRIGGERS, fts5_match, parse, restore_sqlite_index
 from articles.services import save_article, withdraw_articles
 from tests.factories import ArticleFactory, SectionFactory
 
@@ -269,3 +270,33 @@ def test_index_is_kept_by_the_database(client):
         else:
             cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'article_search_idx'")
             assert "gin (search_vector)" in cursor.fetchone()[0]
+
+
+sqlite_only = pytest.mark.skipif(connection.vendor != "sqlite", reason="the FTS5 triggers exist only on SQLite")
+
+
+@sqlite_only
+def test_search_follows_edits_again_after_a_table_rebuild_dropped_the_triggers(client):
+    """What a migration rebuilding articles_article does on SQLite, then the repair every migrate ends with."""
+    kept = ArticleFactory(published=True, headline="Glacier retreats", summary="x", body="<p>y</p>")
+    with connection.cursor() as cursor:
+        for trigger in SQLITE_TRIGGERS:
+            cursor.execute(f"DROP TRIGGER {trigger}")
+    # Saved while nothing keeps the index: the old headline stays indexed, the new story is missing.
+    kept.headline = "Glacier melts"
+    save_article(kept)
+    ArticleFactory(published=True, headline="Glacier map redrawn", summary="x", body="<p>y</p>")
+    assert found(client, "melts") == []
+
+    emit_post_migrate_signal(0, False, "default")
+
+    assert sorted(found(client, "glacier")) == ["Glacier map redrawn", "Glacier melts"]
+    kept.headline = "Glacier vanishes"
+    save_article(kept)
+    assert found(client, "vanishes") == ["Glacier vanishes"]
+
+
+@sqlite_only
+def test_index_check_costs_one_query_when_the_index_is_whole(django_assert_num_queries):
+    with django_assert_num_queries(1):
+        assert restore_sqlite_index() is False

@@ -257,3 +257,17 @@ def test_news_sitemap_query_count_does_not_grow_with_rows(client, django_assert_
 )
 def test_the_news_sitemap_gives_google_the_language_code_it_accepts(language, expected):
     assert news_language(language) == expected
+
+
+def test_a_copy_whose_canonical_address_is_the_original_is_in_no_sitemap(client):
+    own = ArticleFactory(published=True, original_url="https://www.inkl.com/news/a")
+    pointed = ArticleFactory(
+        published=True, original_url="https://www.inkl.com/news/b", canonical=Article.Canonical.ORIGINAL
+    )
+
+    listed = entries(fetch(client, section_path("articles")))
+    news = fetch(client, reverse("news_sitemap"))
+    news_listed = [loc.text for loc in news.iter(f"{{{SITEMAP_NS}}}loc")]
+    assert absolute(own.get_absolute_url()) in listed and absolute(own.get_absolute_url()) in news_listed
+    assert absolute(pointed.get_absolute_url()) not in listed
+    assert absolute(pointed.get_absolute_url()) not in news_listed

@@ -1,3 +1,4 @@
+import re
 from datetime import timedelta
 
 import pytest
@@ -49,7 +50,10 @@ def test_article_page_shows_every_part_of_the_story(client, full_article):
     assert '<a href="https://www.inkl.com" rel="noopener noreferrer" dir="auto">inkl.com</a>' in html
     assert '<a href="/authors/marisol-gonzalez/" rel="author" dir="auto">Marisol Gonzalez</a> and ' in html
     assert "Amadou Diallo reports from Bamako." in html
-    assert '<a href="/sections/world/">World</a>' in html
+    assert (
+        '<p class="kicker"><span class="type-label type-label--news">News</span> '
+        '<a href="/sections/world/" dir="auto">World</a></p>'
+    ) in html
     assert 'href="/tags/mali/" rel="tag" dir="auto">Mali</a>' in html
     assert f'<time datetime="{machine_datetime(full_article.published_at)}' in html
     assert '<form class="comment-form" method="post"' in html
@@ -59,7 +63,10 @@ def test_article_page_is_semantic_html_without_inline_script(client, full_articl
     html = client.get(full_article.get_absolute_url()).content.decode()
     for landmark in ('<article class="story">', '<header class="story__header">', "<figure", "<main"):
         assert landmark in html
-    assert "<script" not in html
+    # Structured data is the one script element without src: JSON-LD, data that no browser runs.
+    assert [tag for tag in re.findall(r"<script\b[^>]*>", html) if "src=" not in tag] == [
+        '<script type="application/ld+json">'
+    ]
     assert " style=" not in html
     assert html.count("<h1") == 1
 

@@ -79,7 +79,12 @@ def test_a_refused_duplicate_is_in_the_summary(client, article):
 
 def test_the_summary_moves_focus_with_a_static_script_and_no_inline_one(client, article):
     html = client.post(post_url(article), form_data(body="")).content.decode()
-    scripts = [element for element in elements(html) if element.tag == "script"]
+    # The article's JSON-LD is data, not script: no browser runs it (docs/search-engines.md).
+    scripts = [
+        element
+        for element in elements(html)
+        if element.tag == "script" and element.attrs.get("type") != "application/ld+json"
+    ]
     assert [script.attrs.get("src") for script in scripts] == [static("js/error-summary.js")]
     assert all(not script.text.strip() for script in scripts)
 

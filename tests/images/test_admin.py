@@ -30,6 +30,10 @@ def test_focal_point_set_on_the_form_moves_the_card_crop_and_the_preview_shows_i
     assert '<circle cx="450" cy="1440"' in html
     assert "Shaded: what story cards cut away. Ring: the focal point." in html
     assert article.hero_renditions["crops"]["card"][-1]["height"] == 506
+    # The crops given to search engines move with it, drawn dashed: 4:3 (900 × 675) and square, at the bottom.
+    assert '<rect x="0" y="925" width="900" height="675" fill="none" stroke="#fff" stroke-width="4"' in html
+    assert '<rect x="0" y="700" width="900" height="900" fill="none" stroke="#fff" stroke-width="4"' in html
+    assert "Dashed: the 4:3 and square crops search engines are given." in html
 
 
 def test_preview_says_when_cards_show_the_whole_picture(editor_client):

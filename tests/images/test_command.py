@@ -48,8 +48,9 @@ def test_after_a_change_of_widths_every_image_is_remade_with_progress_and_old_fi
 
     assert re.findall(r"^\[(\d)/3\] (\w+) \d+ (\w+): (\d+) files made$", output, re.MULTILINE) == [
         ("1", "author", "photo", "4"),
-        ("2", "article", "hero_image", "4"),
-        ("3", "article", "hero_image", "4"),
+        # Two widths in two formats; the 4:3 and square crops, one JPEG each (IMAGE_STRUCTURED_DATA_WIDTHS).
+        ("2", "article", "hero_image", "6"),
+        ("3", "article", "hero_image", "6"),
     ]
     assert output.endswith("3 images: 3 made, 0 already up to date, 0 failed.\n")
     for article, before in zip(articles, updated_at, strict=True):
@@ -85,7 +86,7 @@ def test_force_remakes_images_that_are_up_to_date(django_capture_on_commit_callb
         output = make_renditions("--force")
 
     article.refresh_from_db()
-    assert "6 files made" in output  # 480, 800 and 1200 wide, WebP and JPEG
+    assert "8 files made" in output  # 480, 800 and 1200 wide, WebP and JPEG; a 4:3 and a square JPEG
     assert rendition_files(article.hero_renditions) != rendition_files(before)
     assert stored_names() == all_files()
 

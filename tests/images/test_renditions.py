@@ -32,15 +32,46 @@ def test_hero_renditions_are_stored_in_every_width_as_webp_and_jpeg_with_the_siz
     crops = article.hero_renditions["crops"]
     assert sizes(article, "hero_renditions", "full") == [(480, 270), (800, 450), (1200, 675), (1600, 900)]
     assert sizes(article, "hero_renditions", "card") == [(480, 270), (800, 450), (1200, 675)]
-    for entries in crops.values():
-        for entry in entries:
+    for crop in ("full", "card"):
+        for entry in crops[crop]:
             assert set(entry["files"]) == {"webp", "jpeg"}
             for name, expected_format in (("webp", "WEBP"), ("jpeg", "JPEG")):
                 stored = open_stored(entry["files"][name])
                 assert (stored.format, stored.size) == (expected_format, (entry["width"], entry["height"]))
     # A 16:9 picture's card crop is the whole picture: those renditions are stored once, not twice.
     assert stored_names() == files_of(article)
-    assert len(stored_names()) == 1 + 4 * 2
+    assert len(stored_names()) == 1 + 4 * 2 + 2
+
+
+def test_hero_gets_the_4_3_and_square_crops_search_engines_ask_for_as_one_jpeg_each():
+    article = ArticleFactory(hero_image=image_upload("hero.png", (1600, 900)), hero_alt="A convoy")
+
+    # As wide as IMAGE_STRUCTURED_DATA_WIDTHS (1200) allows; the square is as tall as the picture.
+    assert sizes(article, "hero_renditions", "4x3") == [(1200, 900)]
+    assert sizes(article, "hero_renditions", "1x1") == [(900, 900)]
+    for crop in ("4x3", "1x1"):
+        (entry,) = article.hero_renditions["crops"][crop]
+        assert set(entry["files"]) == {"jpeg"}
+        stored = open_stored(entry["files"]["jpeg"])
+        assert (stored.format, stored.size) == ("JPEG", (entry["width"], entry["height"]))
+
+
+def test_the_square_crop_follows_the_focal_point():
+    # Left half red, right half blue: a square cut around a focal point on the right is all blue.
+    picture = Image.new("RGB", (1600, 900), (255, 0, 0))
+    picture.paste((0, 0, 255), (800, 0, 1600, 900))
+    data = io.BytesIO()
+    picture.save(data, format="PNG")
+    article = ArticleFactory(
+        hero_image=upload("halves.png", data.getvalue(), "image/png"),
+        hero_alt="Two colours",
+        hero_focus_x=90,
+        hero_focus_y=50,
+    )
+
+    (entry,) = article.hero_renditions["crops"]["1x1"]
+    red, _green, blue = open_stored(entry["files"]["jpeg"]).convert("RGB").getpixel((450, 450))
+    assert blue > 200 and red < 60
 
 
 def test_a_picture_is_never_enlarged_and_its_own_width_is_offered_instead():

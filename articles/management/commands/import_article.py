@@ -27,6 +27,16 @@ class Command(BaseCommand):
         )
         parser.add_argument("--image-caption", default="", metavar="TEXT", help="Caption shown under the image.")
         parser.add_argument("--image-credit", default="", metavar="TEXT", help="For example: Reuters/Jane Doe.")
+        parser.add_argument(
+            "--original-url",
+            metavar="URL",
+            help="The syndicated story's own address, when the 'Original Source:' line gives only the site.",
+        )
+        parser.add_argument(
+            "--canonical",
+            choices=["this", "original"],
+            help="Which address search engines should list: this page, or the original (needs its address).",
+        )
 
     def handle(self, *args, **options) -> None:
         path: Path = options["file"]
@@ -40,7 +50,13 @@ class Command(BaseCommand):
             elif options["image_caption"] or options["image_credit"]:
                 raise ImportRefused("--image-caption and --image-credit describe an image: add --image PATH")
             outcome = import_article(
-                parsed, section=options["section"], tags=options["tags"], publish=options["publish"], image=image
+                parsed,
+                section=options["section"],
+                tags=options["tags"],
+                publish=options["publish"],
+                image=image,
+                original_url=options["original_url"],
+                canonical=options["canonical"],
             )
         except ImportRefused as exc:
             raise CommandError(f"Refused {path}: {exc}") from exc
