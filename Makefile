@@ -17,7 +17,7 @@ help:
 	@echo "make run    serve the site with demo content on http://127.0.0.1:$(PORT) (PORT=8001 make run)"
 	@echo "make test   lint, then run every test (PYTEST_ARGS='-k browser' to pick some)"
 	@echo "make lint   ruff only"
-	@echo "make bench  requests per second and latency of the reader pages under gunicorn (BENCH_ARGS=...)"
+	@echo "make bench  the reader pages under gunicorn and wrk against the ceiling; table in var/bench/latest.txt (BENCH_ARGS=--quick)"
 
 $(BIN)/python:
 	@test -n "$(PYTHON)" || { echo "Python 3.11 is needed: install it as python3.11, or set PYTHON=/path/to/python3.11." >&2; exit 1; }
