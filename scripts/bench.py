@@ -280,7 +280,7 @@ def _millis(text: str) -> float:
 def wrk(url: str, seconds: int, connections: int, threads: int) -> Run:
     """One wrk run: requests a second, the p50 and p99 of its latency distribution, and the failures."""
     out = subprocess.run(
-        [WRK or "wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency", url],
+        [WRK or "wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s", "--latency", url],
         capture_output=True,
         text=True,
         check=True,
