@@ -20,6 +20,7 @@ the test suite: the machines are shared and noisy, so a timed test would fail at
 
     make bench                                   # SQLite, 5 rounds of 4 seconds a target
     make bench BENCH_ARGS=--quick                # 2 rounds of 2 seconds, for a first look
+    REDIS_URL=redis://127.0.0.1:6379/0 make bench                 # purge-to-fresh needs the shared cache
     DATABASE_URL=postgres://... REDIS_URL=redis://... make bench   # the production path (an empty database)
 """
 
@@ -112,7 +113,7 @@ from articles.models import Article
 from comments.models import Comment
 demo = Article.objects.get(slug="wagner-exits-mali-as-africa-corps-takes-over-russian-operations")
 comment = Comment.objects.create(
-    article=demo, name={name!r}, email="purge@example.com", body="Fresh news from the scene.",
+    article=demo, name={name!r}, email="purge@example.com", body="Fresh news from the scene, " + {name!r},
     status=Comment.Status.PENDING,
 )
 print(comment.pk)
@@ -166,9 +167,9 @@ def free_port() -> int:
 
 
 def manage(env: dict[str, str], *args: str) -> str:
-    done = subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, check=True, capture_output=True, text=True
-    )
+    done = subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True)
+    if done.returncode:
+        raise SystemExit(f"manage.py {args[0]} failed:\n{done.stderr[-3000:]}")
     return done.stdout
 
 
@@ -215,13 +216,13 @@ def gunicorn(app: str, port: int, env: dict[str, str], workers: int) -> subproce
     )
 
 
-def start_varnish(tmp: Path, backend_port: int) -> tuple[subprocess.Popen | None, int, str]:
+def start_varnish(tmp: Path, backend_port: int, port: int) -> tuple[subprocess.Popen | None, str]:
     """varnishd with the project's VCL, its backend pointed at the bench's app server; or why not."""
     if not VCL.exists():
-        return None, 0, f"no {VCL.relative_to(ROOT)} in this build"
+        return None, f"no {VCL.relative_to(ROOT)} in this build"
     varnishd = shutil.which("varnishd") or ("/usr/sbin/varnishd" if Path("/usr/sbin/varnishd").exists() else None)
     if varnishd is None:
-        return None, 0, "varnishd is not installed (Debian: apt-get install varnish varnish-modules)"
+        return None, "varnishd is not installed (Debian: apt-get install varnish varnish-modules)"
     vcl = VCL.read_text()
     # The VCL names the production backend; the bench's app listens elsewhere. Only the first backend's
     # host and port change, so the rules measured are the ones shipped.
@@ -233,10 +234,11 @@ def start_varnish(tmp: Path, backend_port: int) -> tuple[subprocess.Popen | None
         flags=re.S,
     )
     if not count:
-        return None, 0, "could not find the backend's .host and .port in the VCL to point it at the bench server"
-    (tmp / "varnish").mkdir()
+        return None, "could not find the backend's .host and .port in the VCL to point it at the bench server"
+    # varnishd compiles the VCL as its own unprivileged user, which must be able to reach and read the file.
+    tmp.chmod(0o755)
+    (tmp / "varnish").mkdir(mode=0o755)
     (tmp / "varnish" / "bench.vcl").write_text(pointed)
-    port = free_port()
     log = (tmp / "varnish" / "varnishd.log").open("w")
     process = subprocess.Popen(
         [
@@ -259,14 +261,14 @@ def start_varnish(tmp: Path, backend_port: int) -> tuple[subprocess.Popen | None
         if process.poll() is not None:
             log.close()
             lines = [line for line in (tmp / "varnish" / "varnishd.log").read_text().splitlines() if line.strip()]
-            return None, 0, "varnishd refused to start: " + (" / ".join(lines[-3:]) or f"exit {process.returncode}")
+            return None, "varnishd refused to start: " + (" / ".join(lines[-3:]) or f"exit {process.returncode}")
         try:
             with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                return process, port, ""
+                return process, ""
         except OSError:
             time.sleep(0.2)
     process.terminate()
-    return None, 0, "varnishd did not listen within 20 s"
+    return None, "varnishd did not listen within 20 s"
 
 
 UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0}
@@ -468,6 +470,9 @@ def main() -> None:
         servers: list[subprocess.Popen] = []
         varnish = None
         try:
+            # varnishd's address is chosen first: the app servers and the moderator's approval purge it there.
+            edge_port = free_port()
+            env["NEWSROOM_EDGE_PURGE_URLS"] = f"http://127.0.0.1:{edge_port}"
             off_port = free_port()
             servers.append(gunicorn("newsroom.wsgi", off_port, {**env, "NEWSROOM_PAGE_CACHE": "0"}, options.workers))
             wait_for(off_port, ARTICLE, "gunicorn (page cache off)")
@@ -487,7 +492,8 @@ def main() -> None:
                 servers.append(gunicorn("newsroom.wsgi", on_port, {**env, "NEWSROOM_PAGE_CACHE": "1"}, options.workers))
                 wait_for(on_port, ARTICLE, "gunicorn (page cache on)")
                 why_no_cache = ""
-            varnish, edge_port, why_no_edge = start_varnish(tmp, on_port or off_port)
+            varnish, why_no_edge = start_varnish(tmp, on_port or off_port, edge_port)
+            edge_port = edge_port if varnish is not None else 0
             if varnish is not None:
                 wait_for(edge_port, ARTICLE, "varnishd")
 
@@ -521,6 +527,10 @@ def main() -> None:
             stored = json.loads(manage(env, "shell", "-c", COUNT_POSTS.format(marker=marker)).strip().splitlines()[-1])
 
             purges: list[tuple[str, float | None, str]] = []
+            if not os.environ.get("REDIS_URL"):
+                # The purge is a counter in the shared cache; a local-memory cache is each process's own, so
+                # the approving process could not reach the servers' copies.
+                why_no_cache = why_no_cache or "the cache is each process's local memory; set REDIS_URL to measure"
             for label, port, why in (
                 ("application cache", on_port, why_no_cache),
                 ("through varnishd", edge_port, why_no_edge or why_no_cache),
