@@ -73,7 +73,12 @@ def _comment(node: Node, base: str, reply_base: str, months: dict[int, str]) -> 
 
 
 def _when(moment: datetime, months: dict[int, str]) -> tuple[str, str]:
-    """`|date:'c'` and `|date:"j F Y, H:i"` of the template, in the current time zone as templates show it."""
+    """The `<time>`'s attribute and text ("j F Y, H:i"), in the current time zone as templates show times.
+
+    The attribute stops at the second: HTML allows at most three digits of fractional seconds, and Django's
+    `date:'c'` wrote six, an error for every comment in an HTML checker.
+    """
     local = timezone.localtime(moment) if timezone.is_aware(moment) else moment
-    return local.isoformat(), f"{local.day} {months[local.month]} {local.year:04d}, {local.hour:02d}:{local.minute:02d}"
+    shown = f"{local.day} {months[local.month]} {local.year:04d}, {local.hour:02d}:{local.minute:02d}"
+    return local.replace(microsecond=0).isoformat(), shown
 
