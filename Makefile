@@ -18,7 +18,7 @@ help:
 	@echo "make serve  production on one machine: gunicorn behind Varnish, DEBUG off (docs/deployment.md)"
 	@echo "make test   lint, then run every test (PYTEST_ARGS='-k browser' to pick some)"
 	@echo "make lint   ruff only"
-	@echo "make bench  requests per second and latency of the reader pages under gunicorn (BENCH_ARGS=...)"
+	@echo "make bench  the reader pages under gunicorn and wrk against the ceiling; table in var/bench/latest.txt (BENCH_ARGS=--quick)"
 
 $(BIN)/python:
 	@test -n "$(PYTHON)" || { echo "Python 3.11 is needed: install it as python3.11, or set PYTHON=/path/to/python3.11." >&2; exit 1; }
