@@ -98,9 +98,9 @@ def post_comment(
 
 def _earlier_post(article: Article, comment: Comment) -> Comment:
     """The stored comment this one repeats: the same form sent twice; otherwise CommentRefused."""
-    earlier = list(
-        Comment.objects.filter(Q(article=article, fingerprint=comment.fingerprint) | Q(form_nonce=comment.form_nonce))
-    )
+    same_text = Q(article=article, fingerprint=comment.fingerprint)
+    same_form = Q(form_nonce=comment.form_nonce, email=comment.email)
+    earlier = list(Comment.objects.filter(same_text | same_form))
     for stored in earlier:
         if stored.form_nonce == comment.form_nonce and stored.fingerprint == comment.fingerprint:
             return stored
