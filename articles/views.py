@@ -8,10 +8,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import patch_cache_control
 from taggit.models import Tag
 
+from articles import caching
 from articles.models import Article, Section
 from articles.preview import PreviewLinkExpired, article_id_from_link, may_preview
 from articles.search import has_marks, marked_html, parse
 from comments.conversation import conversation_context
+from newsroom import surrogate
+from newsroom.pagecache import public_page
 
 
 def paginate(request: HttpRequest, queryset: QuerySet) -> Page:
@@ -20,16 +23,20 @@ def paginate(request: HttpRequest, queryset: QuerySet) -> Page:
     return Paginator(queryset, settings.ARTICLES_PER_PAGE).get_page(request.GET.get("page"))
 
 
+@public_page
 def home(request: HttpRequest) -> HttpResponse:
     page = paginate(request, Article.objects.published().for_listing())
+    surrogate.listing_page(request, surrogate.LIST_ALL, Article.objects.all(), page.object_list)
     return render(request, "articles/home.html", {"page": page})
 
 
+@public_page
 def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
     try:
         article = Article.objects.published().for_detail().get(slug=slug)
     except Article.DoesNotExist:
         return article_not_here(request, slug)
+    caching.article_page(request, article)
     return render_article(request, article)
 
 
@@ -92,15 +99,24 @@ def _render_preview(request: HttpRequest, pk: int, articles: QuerySet[Article]) 
     return response
 
 
+@public_page
 def section_detail(request: HttpRequest, slug: str) -> HttpResponse:
     section = get_object_or_404(Section, slug=slug)
     page = paginate(request, Article.objects.published().filter(section=section).for_listing())
+    surrogate.tag(request, surrogate.section(section.pk))
+    surrogate.listing_page(
+        request, surrogate.listing("section", section.pk), Article.objects.filter(section=section), page.object_list
+    )
     return render(request, "articles/section_detail.html", {"section": section, "page": page})
 
 
+@public_page
 def tag_detail(request: HttpRequest, slug: str) -> HttpResponse:
     tag = get_object_or_404(Tag, slug=slug)
     page = paginate(request, Article.objects.published().filter(tags=tag).for_listing())
+    surrogate.tag(request, surrogate.tag_key(tag.pk))
+    articles = Article.objects.filter(tags=tag)
+    surrogate.listing_page(request, surrogate.listing("tag", tag.pk), articles, page.object_list)
     return render(request, "articles/tag_detail.html", {"tag": tag, "page": page})
 
 

@@ -140,6 +140,20 @@ def _isolated_cache(settings) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _page_cache_off(settings) -> None:
+    """Pages are rendered for every request, as with NEWSROOM_PAGE_CACHE=0: the suite's query counts measure the
+    render path, and a test that changes rows between two requests without committing (no purge runs before a
+    commit) sees its change. The page cache's own tests, and the cache audit's, turn it on with `page_cache`."""
+    settings.NEWSROOM_PAGE_CACHE = False
+
+
+@pytest.fixture
+def page_cache(settings, _page_cache_off) -> None:
+    """The application's page cache on, as in production."""
+    settings.NEWSROOM_PAGE_CACHE = True
+
+
+@pytest.fixture(autouse=True)
 def _warm_site_chrome(request, _isolated_cache) -> None:
     """Every page's chrome (the publication record, the footer's page links) is read from the cache, as in
     production once the first page has been served; page query counts are measured that way. The cold
