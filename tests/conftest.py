@@ -16,8 +16,8 @@ from newsroom.publication import current_publication, footer_pages
 from newsroom.settings import env_bool
 from tests.factories import AuthorFactory, UserFactory
 
-# The Playwright browser and its pages, for every module that drives Chromium.
-pytest_plugins = ["tests.browser"]
+# The Playwright browser and its pages, for every module that drives Chromium; varnishd for the edge-cache tests.
+pytest_plugins = ["tests.browser", "tests.varnish"]
 
 
 @pytest.fixture(autouse=True)
