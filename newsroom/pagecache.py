@@ -21,6 +21,7 @@ before a change can never pass for one made after it. See docs/caching.md.
 """
 
 import hashlib
+import math
 import time
 from collections.abc import Callable, Iterable
 from functools import wraps
@@ -197,7 +198,8 @@ class PageCacheMiddleware:
         for deadline in surrogate.deadlines_of(request):
             when = deadline()
             if when is not None:
-                seconds = min(seconds, int((when - current).total_seconds()))
+                # A second early: a cache in front counts from when it received the page, a moment later.
+                seconds = min(seconds, math.floor((when - current).total_seconds()) - 1)
         return seconds
 
     def from_cache(self, request: HttpRequest, entry: dict) -> HttpResponse:
@@ -205,8 +207,8 @@ class PageCacheMiddleware:
         for name, value in entry["headers"]:
             response[name] = value
         # How old the copy is: a shared cache in front counts it against s-maxage, so it keeps the page no
-        # longer than this cache does.
-        response["Age"] = str(int(time.time() - entry["created"]))
+        # longer than this cache does. Rounded up, so that is never a moment longer (a scheduled story is due).
+        response["Age"] = str(math.ceil(time.time() - entry["created"]))
         response["X-Page-Cache"] = "hit"
         return get_conditional_response(
             request, etag=response.get("ETag"), last_modified=int(entry["created"]), response=response
