@@ -57,7 +57,7 @@ def test_no_page_is_ever_stale_on_redis_or_through_a_real_varnish(redis_url, var
 
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.usefixtures("page_cache", "newsroom_content")
-def test_the_audit_finds_a_page_left_stale_by_a_change_that_purged_nothing(django_capture_on_commit_callbacks):
+def test_the_audit_finds_a_page_left_stale_by_a_change_that_purged_nothing():
     """The audit can fail: a change made behind the purges' back (a raw update) is reported, and the command
     exits non-zero."""
     from articles.models import Article

@@ -8,7 +8,9 @@ import pytest
 import time_machine
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.core import signing
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -70,6 +72,20 @@ def test_a_second_anonymous_request_is_answered_from_the_cache_with_no_query(cli
     assert (first["X-Page-Cache"], second["X-Page-Cache"]) == ("miss", "hit")
     assert second.content == first.content
     assert second["ETag"] == first["ETag"]
+
+
+@pytest.mark.parametrize("stories", [1, 10])
+def test_a_miss_costs_the_render_and_at_most_one_query_more_whatever_the_rows(client, settings, stories):
+    """Storing a listing asks when its next scheduled story is due (one query); an article page asks nothing."""
+    made = [ArticleFactory(published=True) for _ in range(stories)]
+    for url, extra in ((reverse("articles:home"), 1), (made[0].get_absolute_url(), 0)):
+        settings.NEWSROOM_PAGE_CACHE = False
+        with CaptureQueriesContext(connection) as rendered:
+            get(client, url)
+        settings.NEWSROOM_PAGE_CACHE = True
+        with CaptureQueriesContext(connection) as missed:
+            assert get(client, url)["X-Page-Cache"] == "miss"
+        assert len(missed) == len(rendered) + extra, url
 
 
 def test_every_public_page_is_shared_without_cookies_and_says_so_to_edge_caches(client, story, settings):
@@ -348,3 +364,20 @@ def test_a_purge_on_another_app_server_reaches_this_one_through_redis(client, st
     get(client, story.get_absolute_url())
     other_server(f"from newsroom.pagecache import purge_pages; purge_pages(['article-{story.pk}'])")
     assert not from_cache(get(client, story.get_absolute_url()))
+
+
+def test_a_reader_who_comments_from_a_cached_page_comes_back_to_their_message_and_comment(
+    client, story, django_capture_on_commit_callbacks
+):
+    CommentFactory(article=story, email="ada@example.com", status=Comment.Status.APPROVED)  # a known commenter
+    html = get(client, story.get_absolute_url()).content.decode()
+    assert from_cache(get(Client(), story.get_absolute_url()))
+    token = re.search(r'name="token" value="([^"]+)"', html).group(1)
+    data = {"name": "Ada", "email": "ada@example.com", "body": "Published at once.", "token": token}
+    with time_machine.travel(timezone.now() + timedelta(seconds=30)), django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("comments:post", args=[story.slug]), data, HTTP_ORIGIN="http://testserver")
+        landing = client.get(response["Location"], follow=True)
+    assert not from_cache(landing)
+    assert "Thank you. Your comment is published." in landing.content.decode()
+    # Everyone else's next request shows the comment: approved at once, it purged the story's pages.
+    assert "Published at once." in get(Client(), story.get_absolute_url()).content.decode()
