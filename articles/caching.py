@@ -14,7 +14,6 @@ from django.conf import settings
 from django.db.models import Min, Model
 from django.db.models.signals import m2m_changed, post_delete, post_init, post_save
 from django.http import HttpRequest
-from django.utils import timezone
 from taggit.models import Tag
 
 from articles.models import Article, Byline, Correction, Section, TaggedArticle
@@ -31,7 +30,7 @@ def article_page(request: HttpRequest, article: Article) -> None:
     """The article page shows the story, its section, tags and authors, and its comments (keyed by the story).
     It changes by itself when comments close."""
     surrogate.tag(request, *surrogate.story_keys([article], tags=True))
-    surrogate.ends_by(request, lambda: comments_close_at(article))
+    surrogate.ends_by(request, lambda began: comments_close_at(article))
 
 
 def comments_close_at(article: Article) -> datetime | None:
@@ -52,14 +51,14 @@ def sitemap_page(view: Callable, *, news_window: timedelta | None = None) -> Cal
         surrogate.tag(request, surrogate.SITEMAP, surrogate.PUBLICATION)
         surrogate.ends_by(request, surrogate.next_publication(Article.objects.all()))
         if news_window is not None:
-            surrogate.ends_by(request, lambda: _oldest_news_leaves(news_window))
+            surrogate.ends_by(request, lambda began: _oldest_news_leaves(news_window, began))
         return view(request, *args, **kwargs)
 
     return public_page(sitemap_view, chrome=False)
 
 
-def _oldest_news_leaves(window: timedelta) -> datetime | None:
-    oldest = Article.objects.published().filter(published_at__gte=timezone.now() - window).aggregate(
+def _oldest_news_leaves(window: timedelta, began: datetime) -> datetime | None:
+    oldest = Article.objects.published().filter(published_at__gte=began - window).aggregate(
         oldest=Min("published_at")
     )["oldest"]
     return None if oldest is None else oldest + window
@@ -99,14 +98,17 @@ def _remember_listing(sender: type[Model], instance: Article, **kwargs: object) 
 
 
 def _article_saved(sender: type[Model], instance: Article, created: bool, **kwargs: object) -> None:
-    before = getattr(instance, "_listed_as", (None,) * len(_LISTED_BY))
+    # A new row was on no listing, whatever it was constructed with.
+    before = (None,) * len(_LISTED_BY) if created else getattr(instance, "_listed_as", (None,) * len(_LISTED_BY))
     now = tuple(getattr(instance, name) for name in _LISTED_BY)
     instance._listed_as = now
     ever_public = instance.status == Article.Status.PUBLISHED or before[0] == Article.Status.PUBLISHED
-    moved = now != before and ever_public
+    if not ever_public:
+        return  # a draft before and after: no public page shows it (unpublishing purged them)
+    moved = now != before
     former = [before[2]] if moved and before[2] and before[2] != instance.section_id else []
     purge_articles([instance.pk], listings=moved, sections=former)
-    if ever_public and not moved:
+    if not moved:
         # Every sitemap dates a story by its last change.
         surrogate.purge([surrogate.SITEMAP])
 
@@ -119,18 +121,22 @@ def _article_deleted(sender: type[Model], instance: Article, **kwargs: object) -
 
 
 def _byline_changed(sender: type[Model], instance: Byline, **kwargs: object) -> None:
-    surrogate.purge([surrogate.article(instance.article_id), surrogate.listing("author", instance.author_id)])
+    # The author sitemap lists the authors with a published story.
+    keys = [surrogate.article(instance.article_id), surrogate.listing("author", instance.author_id)]
+    surrogate.purge([*keys, surrogate.SITEMAP])
 
 
 def _tagging_changed(sender: type[Model], instance: TaggedArticle, **kwargs: object) -> None:
-    surrogate.purge([surrogate.article(instance.content_object_id), surrogate.listing("tag", instance.tag_id)])
+    # The tag sitemap lists the tags with a published story.
+    keys = [surrogate.article(instance.content_object_id), surrogate.listing("tag", instance.tag_id)]
+    surrogate.purge([*keys, surrogate.SITEMAP])
 
 
 def _tags_set(sender: type[Model], instance: Model, action: str, pk_set: set | None, **kwargs: object) -> None:
     # taggit's add/remove/clear send m2m_changed; the rows it writes may be bulk-created, without post_save.
     if not action.startswith("post_") or not isinstance(instance, Article):
         return
-    keys = [surrogate.article(instance.pk)] + [surrogate.listing("tag", pk) for pk in pk_set or ()]
+    keys = [surrogate.article(instance.pk), surrogate.SITEMAP] + [surrogate.listing("tag", pk) for pk in pk_set or ()]
     if action == "post_clear":
         purge_articles([instance.pk])
     surrogate.purge(keys)
@@ -154,6 +160,7 @@ def _correction_changed(sender: type[Model], instance: Correction, **kwargs: obj
 
 def connect() -> None:
     """Called from ArticlesConfig.ready()."""
+    surrogate.register_row_keys(Article._meta.label, lambda pk: [surrogate.article(pk)])
     post_init.connect(_remember_listing, sender=Article, dispatch_uid="pagecache-article-init")
     post_save.connect(_article_saved, sender=Article, dispatch_uid="pagecache-article-saved")
     post_delete.connect(_article_deleted, sender=Article, dispatch_uid="pagecache-article-deleted")

@@ -15,5 +15,6 @@ def _author_changed(sender: type[Model], instance: Author, **kwargs: object) -> 
 
 def connect() -> None:
     """Called from AuthorsConfig.ready()."""
+    surrogate.register_row_keys(Author._meta.label, lambda pk: [surrogate.author(pk)])
     for name, signal in (("saved", post_save), ("deleted", post_delete)):
         signal.connect(_author_changed, sender=Author, dispatch_uid=f"pagecache-author-{name}")

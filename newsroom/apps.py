@@ -21,6 +21,7 @@ class NewsroomConfig(AppConfig):
         from newsroom.models import Page, Publication
         from newsroom.publication import forget_pages, forget_publication
 
+        surrogate.register_row_keys(Publication._meta.label, lambda pk: [surrogate.PUBLICATION])
         for name, signal in (("saved", post_save), ("deleted", post_delete)):
             signal.connect(forget_publication, sender=Publication, dispatch_uid=f"forget-publication-{name}")
             signal.connect(forget_pages, sender=Page, dispatch_uid=f"forget-pages-{name}")

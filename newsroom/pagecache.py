@@ -53,6 +53,7 @@ def public_page(view: Callable | None = None, *, chrome: bool = True) -> Callabl
         @wraps(view)
         def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
             request.public_page = True
+            request.page_began = timezone.now()  # before the view reads a row; see surrogate.ends_by
             if chrome:
                 surrogate.tag(request, *surrogate.CHROME)
             return view(request, *args, **kwargs)
@@ -196,7 +197,7 @@ class PageCacheMiddleware:
         seconds = settings.NEWSROOM_PAGE_CACHE_SECONDS
         current = timezone.now()
         for deadline in surrogate.deadlines_of(request):
-            when = deadline()
+            when = deadline(request.page_began)
             if when is not None:
                 # A second early: a cache in front counts from when it received the page, a moment later.
                 seconds = min(seconds, math.floor((when - current).total_seconds()) - 1)

@@ -25,7 +25,6 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Min
 from django.http import HttpRequest
-from django.utils import timezone
 
 logger = logging.getLogger(__name__)
 
@@ -76,14 +75,18 @@ def keys_of(request: HttpRequest) -> set[str]:
     return request.__dict__.get("surrogate_keys", set())
 
 
-def ends_by(request: HttpRequest, deadline: Callable[[], datetime | None]) -> None:
+Deadline = Callable[[datetime], datetime | None]
+
+
+def ends_by(request: HttpRequest, deadline: Deadline) -> None:
     """The page changes by itself at a time (a scheduled story appears, comments close): its cached copy must
     end by then. `deadline` is called only when the page is about to be cached, so an uncached render pays
-    for no query it makes."""
+    for no query it makes. It is given the time the request began, before the page read any row: a story due
+    while the page was being made is not on it, and must end it."""
     request.__dict__.setdefault("surrogate_deadlines", []).append(deadline)
 
 
-def deadlines_of(request: HttpRequest) -> list[Callable[[], datetime | None]]:
+def deadlines_of(request: HttpRequest) -> list[Deadline]:
     return request.__dict__.get("surrogate_deadlines", [])
 
 
@@ -111,11 +114,11 @@ def listing_page(request: HttpRequest, key: str, articles, shown: Iterable) -> N
     ends_by(request, next_publication(articles))
 
 
-def next_publication(articles) -> Callable[[], datetime | None]:
+def next_publication(articles) -> Deadline:
     """The time the next scheduled story among `articles` (any Article queryset) appears: a cached listing of
-    them must end by then. A function, run only when the page is cached."""
+    them must end by then. A function of the time the page began, run only when the page is cached."""
     published = articles.model.Status.PUBLISHED
-    return lambda: articles.filter(status=published, published_at__gt=timezone.now()).aggregate(
+    return lambda began: articles.filter(status=published, published_at__gt=began).aggregate(
         next=Min("published_at")
     )["next"]
 
@@ -140,6 +143,23 @@ def purge_now(keys: Iterable[str]) -> None:
     purge_pages(keys)
     for url in settings.NEWSROOM_EDGE_PURGE_URLS:
         _purge_edge(url, keys)
+
+
+# Keys of a row written without signals (images.services.refresh_picture's update()), by model label; each app
+# registers its models in its caching module.
+_ROW_KEYS: dict[str, Callable[[object], list[str]]] = {}
+
+
+def register_row_keys(label: str, keys: Callable[[object], list[str]]) -> None:
+    _ROW_KEYS[label] = keys
+
+
+def purge_row(label: str, pk: object) -> None:
+    """Purge the pages showing one row of the model with this label (e.g. "articles.Article"), after the commit.
+    For code below the apps (the image pipeline) that writes rows it does not know the pages of."""
+    keys = _ROW_KEYS.get(label)
+    if keys is not None:
+        purge(keys(pk))
 
 
 def publication_changed(**kwargs: object) -> None:

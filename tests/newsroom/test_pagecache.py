@@ -1,6 +1,7 @@
 """The page cache: anonymous readers share one cached copy of each public page, personal pages are never shared,
 and a change purges exactly the pages that show it (newsroom/pagecache.py, newsroom/surrogate.py)."""
 
+import io
 import re
 from datetime import timedelta
 
@@ -381,3 +382,20 @@ def test_a_reader_who_comments_from_a_cached_page_comes_back_to_their_message_an
     assert "Thank you. Your comment is published." in landing.content.decode()
     # Everyone else's next request shows the comment: approved at once, it purged the story's pages.
     assert "Published at once." in get(Client(), story.get_absolute_url()).content.decode()
+
+
+def test_remade_renditions_purge_the_pages_showing_the_picture(client, settings, django_capture_on_commit_callbacks):
+    """make_renditions writes with update() and deletes the old files: pages naming them must go first."""
+    from django.core.management import call_command
+
+    from tests.images.files import image_upload
+
+    story = ArticleFactory(published=True, hero_image=image_upload("a.png", (1600, 900)), hero_alt="A harbour")
+    before = get(client, story.get_absolute_url()).content.decode()
+    settings.IMAGE_WIDTHS = [400, 1000]
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("make_renditions", stdout=io.StringIO())
+    after = get(client, story.get_absolute_url())
+    assert not from_cache(after)
+    assert after.content.decode() != before
+    assert "400w" in after.content.decode()
