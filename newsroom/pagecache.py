@@ -114,15 +114,12 @@ def purge_pages(keys: Iterable[str]) -> None:
     cache.set_many({_marker(key): generation for key in keys}, settings.NEWSROOM_PAGE_CACHE_SECONDS + 60)
 
 
-def cached_page(key: str, *, generation: int | None = None) -> dict | None:
-    """The stored page at this key, when it is still good: not expired, and none of its keys purged since."""
-    entry = cache.get(key)
-    if entry is None or entry["expires"] <= time.time():
-        return None
+def is_current(entry: dict) -> bool:
+    """Whether a stored page is still good: not expired, and none of its keys purged since it was rendered."""
+    if entry["expires"] <= time.time():
+        return False
     purged = cache.get_many([_marker(name) for name in entry["keys"]])
-    if any(value > entry["generation"] for value in purged.values()):
-        return None
-    return entry
+    return not any(value > entry["generation"] for value in purged.values())
 
 
 class PageCacheMiddleware:
@@ -139,7 +136,7 @@ class PageCacheMiddleware:
             key = cache_key(request)
             found = cache.get_many([key, GENERATION_KEY])
             entry = found.get(key)
-            if entry is not None and (entry := cached_page(key)) is not None:
+            if entry is not None and is_current(entry):
                 return self.from_cache(request, entry)
             generation = current_generation(found.get(GENERATION_KEY))
         response = self.get_response(request)
