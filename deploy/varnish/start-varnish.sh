@@ -13,4 +13,7 @@ port="${backend##*:}"
 workdir="${VARNISH_WORKDIR:-$(mktemp -d)}"
 vcl="$workdir/newsroom.vcl"
 sed -e "s/@BACKEND_HOST@/$host/" -e "s/@BACKEND_PORT@/$port/" "$here/newsroom.vcl" > "$vcl"
+# Started as root, varnishd reads the VCL as its own unprivileged user.
+chmod 755 "$workdir"
+chmod 644 "$vcl"
 exec varnishd -F -a "${VARNISH_LISTEN:-127.0.0.1:6081}" -f "$vcl" -n "$workdir" -s "malloc,${VARNISH_MEMORY:-256m}" "$@"
