@@ -31,6 +31,7 @@ from taggit.models import Tag
 from articles.models import Article, Correction, Section
 from authors.models import Author
 from images.renditions import ENCODERS
+from newsroom import surrogate
 from newsroom.publication import current_publication
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
@@ -132,10 +133,19 @@ class ArticleFeed(Feed):
         return {"logo_url": self.request.build_absolute_uri(logo.url) if logo else ""}
 
     def items(self, obj: object) -> list[Article]:
-        return list(self.articles(obj).for_listing()[: settings.FEED_ITEMS])
+        items = list(self.articles(obj).for_listing()[: settings.FEED_ITEMS])
+        # For the page cache (newsroom/pagecache.py): what the feed shows, and when it changes by itself.
+        key, narrowed = self.listing(obj)
+        surrogate.tag(self.request, surrogate.FEED, surrogate.PUBLICATION, *surrogate.story_keys(items, tags=True))
+        surrogate.listing_page(self.request, key, narrowed, [])
+        return items
 
     def articles(self, obj: object):
         return Article.objects.published()
+
+    def listing(self, obj: object) -> tuple[str, object]:
+        """The surrogate key of the listing this feed follows, and its stories before published()."""
+        return surrogate.LIST_ALL, Article.objects.all()
 
     # Each entry -------------------------------------------------------------------------------------
 
@@ -204,6 +214,10 @@ class SectionFeed(ArticleFeed):
     def articles(self, obj: Section):
         return Article.objects.published().filter(section=obj)
 
+    def listing(self, obj: Section) -> tuple[str, object]:
+        surrogate.tag(self.request, surrogate.section(obj.pk))
+        return surrogate.listing("section", obj.pk), Article.objects.filter(section=obj)
+
 
 class TagFeed(ArticleFeed):
     def get_object(self, request: HttpRequest, slug: str) -> Tag:
@@ -218,6 +232,10 @@ class TagFeed(ArticleFeed):
     def articles(self, obj: Tag):
         return Article.objects.published().filter(tags=obj)
 
+    def listing(self, obj: Tag) -> tuple[str, object]:
+        surrogate.tag(self.request, surrogate.tag_key(obj.pk))
+        return surrogate.listing("tag", obj.pk), Article.objects.filter(tags=obj)
+
 
 class AuthorFeed(ArticleFeed):
     def get_object(self, request: HttpRequest, slug: str) -> Author:
@@ -231,6 +249,10 @@ class AuthorFeed(ArticleFeed):
 
     def articles(self, obj: Author):
         return obj.articles.published()
+
+    def listing(self, obj: Author) -> tuple[str, object]:
+        surrogate.tag(self.request, surrogate.author(obj.pk))
+        return surrogate.listing("author", obj.pk), obj.articles.all()
 
 
 def atom(feed_class: type[ArticleFeed]) -> type[ArticleFeed]:
@@ -259,8 +281,13 @@ class CorrectionFeed(ArticleFeed):
 
     def items(self, obj: None) -> list[Correction]:
         # One query: the notes and their stories.
-        notes = Correction.objects.public().select_related("article").order_by("-created_at", "-pk")
-        return list(notes[: settings.FEED_ITEMS])
+        notes = list(
+            Correction.objects.public().select_related("article").order_by("-created_at", "-pk")[: settings.FEED_ITEMS]
+        )
+        # The page cache purges it with the corrections page, and when one of its stories changes.
+        keys = (surrogate.article(note.article_id) for note in notes)
+        surrogate.tag(self.request, surrogate.CORRECTIONS, surrogate.PUBLICATION, *keys)
+        return notes
 
     def item_title(self, item: Correction) -> str:
         return f"{item.get_kind_display()}: {item.article.headline}"

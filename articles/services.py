@@ -30,6 +30,7 @@ from django.utils.formats import date_format
 from reversion.models import Revision, Version
 
 from articles import notifications
+from articles.caching import purge_articles
 from articles.models import (
     PUBLISH_PERMISSION,
     Article,
@@ -193,6 +194,9 @@ def _move(article: Article, *, to: str, expected: str | None, by: AbstractBaseUs
         lambda: notifications.announce_step(article, from_status=current, to_status=to, by=by, site_url=site_url),
         robust=True,
     )
+    if Status.PUBLISHED in (current, to):
+        # update() sends no signal: the cached pages showing the story, and its listings, are purged here.
+        purge_articles([article.pk])
     return article
 
 
@@ -219,6 +223,7 @@ def withdraw_articles(articles: QuerySet[Article], *, notice: str, by: AbstractB
         StatusChange(article_id=pk, from_status=Status.PUBLISHED, to_status=Status.DRAFT, by=by) for pk in changing
     )
     keep_revisions(changing, comment=f"Withdrawn: {notice}", user=by)
+    purge_articles(changing)
     return changed
 
 
@@ -274,6 +279,8 @@ def restore_revision(*, article: Article, revision: Revision, user: AbstractBase
         Byline(article=article, author_id=author_id, position=position) for position, _, author_id in saved.bylines
     )
     article.tags.set(saved.tag_names)
+    # The byline was bulk-created, without signals: the story's pages and listings, old and new, are purged here.
+    purge_articles([article.pk])
     when = date_format(timezone.localtime(revision.date_created), "DATETIME_FORMAT")
     # The time does not end the sentence: a format ending in "a.m." would get a second full stop.
     keep_revisions([article.pk], comment=f"Restored the version saved on {when} as the current one.", user=user)

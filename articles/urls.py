@@ -1,8 +1,18 @@
+from collections.abc import Callable
+
+from django.contrib.syndication.views import Feed
 from django.urls import path
 
 from articles import feeds, views
+from newsroom.pagecache import public_page
 
 app_name = "articles"
+
+
+def feed(view: Feed) -> Callable:
+    """A feed is a public page too, without the site's navigation and footer (newsroom/pagecache.py)."""
+    return public_page(view, chrome=False)
+
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -13,16 +23,16 @@ urlpatterns = [
     path("tags/<tag_slug:slug>/", views.tag_detail, name="tag"),
     path("search/", views.search, name="search"),
     path("corrections/", views.corrections, name="corrections"),
-    path("corrections/feed/", feeds.CorrectionFeed(), name="corrections_feed"),
-    path("corrections/feed/atom/", feeds.atom(feeds.CorrectionFeed)(), name="corrections_feed_atom"),
+    path("corrections/feed/", feed(feeds.CorrectionFeed()), name="corrections_feed"),
+    path("corrections/feed/atom/", feed(feeds.atom(feeds.CorrectionFeed)()), name="corrections_feed_atom"),
     # Feeds: RSS at feed/, Atom at feed/atom/. An author's feed is here, not in authors/urls.py, because it
     # lists articles and authors/ sits below articles/; authors/urls.py has no route under <slug>/feed/.
-    path("feed/", feeds.ArticleFeed(), name="feed"),
-    path("feed/atom/", feeds.atom(feeds.ArticleFeed)(), name="feed_atom"),
-    path("sections/<slug:slug>/feed/", feeds.SectionFeed(), name="section_feed"),
-    path("sections/<slug:slug>/feed/atom/", feeds.atom(feeds.SectionFeed)(), name="section_feed_atom"),
-    path("tags/<tag_slug:slug>/feed/", feeds.TagFeed(), name="tag_feed"),
-    path("tags/<tag_slug:slug>/feed/atom/", feeds.atom(feeds.TagFeed)(), name="tag_feed_atom"),
-    path("authors/<slug:slug>/feed/", feeds.AuthorFeed(), name="author_feed"),
-    path("authors/<slug:slug>/feed/atom/", feeds.atom(feeds.AuthorFeed)(), name="author_feed_atom"),
+    path("feed/", feed(feeds.ArticleFeed()), name="feed"),
+    path("feed/atom/", feed(feeds.atom(feeds.ArticleFeed)()), name="feed_atom"),
+    path("sections/<slug:slug>/feed/", feed(feeds.SectionFeed()), name="section_feed"),
+    path("sections/<slug:slug>/feed/atom/", feed(feeds.atom(feeds.SectionFeed)()), name="section_feed_atom"),
+    path("tags/<tag_slug:slug>/feed/", feed(feeds.TagFeed()), name="tag_feed"),
+    path("tags/<tag_slug:slug>/feed/atom/", feed(feeds.atom(feeds.TagFeed)()), name="tag_feed_atom"),
+    path("authors/<slug:slug>/feed/", feed(feeds.AuthorFeed()), name="author_feed"),
+    path("authors/<slug:slug>/feed/atom/", feed(feeds.atom(feeds.AuthorFeed)()), name="author_feed_atom"),
 ]

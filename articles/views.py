@@ -9,11 +9,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import patch_cache_control
 from taggit.models import Tag
 
+from articles import caching
 from articles.curation import home_page, related_articles
 from articles.models import Article, Correction, Section
 from articles.preview import PreviewLinkExpired, article_id_from_link, may_preview
 from articles.search import has_marks, marked_html, parse
 from comments.conversation import conversation_context
+from newsroom import surrogate
+from newsroom.pagecache import public_page
 from newsroom.publication import corrections_policy_url, footer_pages
 
 
@@ -23,17 +26,22 @@ def paginate(request: HttpRequest, queryset: QuerySet) -> Page:
     return Paginator(queryset, settings.ARTICLES_PER_PAGE).get_page(request.GET.get("page"))
 
 
+@public_page
 def home(request: HttpRequest) -> HttpResponse:
     """The lead story an editor chose (or the newest), then the latest stories; the lead opens page one only."""
     lead, page = home_page(request.GET.get("page"))
-    return render(request, "articles/home.html", {"lead": lead if page.number == 1 else None, "page": page})
+    lead = lead if page.number == 1 else None
+    caching.home_page(request, lead, page.object_list)
+    return render(request, "articles/home.html", {"lead": lead, "page": page})
 
 
+@public_page
 def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
     try:
         article = Article.objects.published().for_detail().get(slug=slug)
     except Article.DoesNotExist:
         return article_not_here(request, slug)
+    caching.article_page(request, article)
     return render_article(request, article)
 
 
@@ -57,10 +65,12 @@ def render_article(request: HttpRequest, article: Article, *, preview: bool = Fa
     `article` must come from for_detail(). A preview shows the story with a banner and without the
     comment form.
     """
+    related = related_articles(article)
+    caching.related_stories(request, article, related)
     context = {
         "article": article,
         "preview": preview,
-        "related": related_articles(article),
+        "related": related,
         **conversation_context(request, article, preview=preview),
     }
     return render(request, "articles/article_detail.html", context)
@@ -101,6 +111,7 @@ def _render_preview(request: HttpRequest, pk: int, articles: QuerySet[Article]) 
     return response
 
 
+@public_page
 def corrections(request: HttpRequest) -> HttpResponse:
     """Every correction and update note on a story readers can see, newest first: the publication's record
     of what it got wrong and what changed. Three queries: the count, the page of notes with their stories,
@@ -108,19 +119,30 @@ def corrections(request: HttpRequest) -> HttpResponse:
     notes = Correction.objects.public().select_related("article").order_by("-created_at", "-pk")
     policy = corrections_policy_url()
     has_policy = any(url == policy for _, url in footer_pages())
-    context = {"page": paginate(request, notes), "policy_url": policy if has_policy else ""}
+    page = paginate(request, notes)
+    surrogate.tag(request, surrogate.CORRECTIONS, *(surrogate.article(note.article_id) for note in page.object_list))
+    context = {"page": page, "policy_url": policy if has_policy else ""}
     return render(request, "articles/corrections.html", context)
 
 
+@public_page
 def section_detail(request: HttpRequest, slug: str) -> HttpResponse:
     section = get_object_or_404(Section, slug=slug)
     page = paginate(request, Article.objects.published().filter(section=section).for_listing())
+    surrogate.tag(request, surrogate.section(section.pk))
+    surrogate.listing_page(
+        request, surrogate.listing("section", section.pk), Article.objects.filter(section=section), page.object_list
+    )
     return render(request, "articles/section_detail.html", {"section": section, "page": page})
 
 
+@public_page
 def tag_detail(request: HttpRequest, slug: str) -> HttpResponse:
     tag = get_object_or_404(Tag, slug=slug)
     page = paginate(request, Article.objects.published().filter(tags=tag).for_listing())
+    surrogate.tag(request, surrogate.tag_key(tag.pk))
+    articles = Article.objects.filter(tags=tag)
+    surrogate.listing_page(request, surrogate.listing("tag", tag.pk), articles, page.object_list)
     return render(request, "articles/tag_detail.html", {"tag": tag, "page": page})
 
 

@@ -48,7 +48,7 @@ def conversation_context(
     return {
         "comment_page": page,
         "form": form,
-        "form_token": token or issue_form_token(),
+        "form_token": token or issue_form_token(article.pk),
         "reply_to": reply_to,
         "refused_body": refused_body[: CommentForm.base_fields["body"].max_length or 0],
     }

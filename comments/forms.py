@@ -132,7 +132,7 @@ class CommentForm(forms.ModelForm):
         return parent
 
     def clean_token(self) -> FormToken:
-        token = read_form_token(self.cleaned_data["token"])
+        token = read_form_token(self.cleaned_data["token"], article_id=self.article.pk)
         if token is None:
             raise ValidationError(STALE_FORM_MESSAGE)
         self.form_token = token

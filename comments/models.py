@@ -93,7 +93,8 @@ class Comment(models.Model):
     ip_address = models.GenericIPAddressField("IP address", null=True, blank=True)
     user_agent = models.CharField(max_length=400, blank=True)
     fingerprint = models.CharField(max_length=64, editable=False)
-    # One rendered form, one comment: the random part of the form's signed token.
+    # One rendered form, one comment per sender: the random part of the form's signed token. Per sender (with
+    # the email address) because a cached article page gives the same form to every reader of that copy.
     form_nonce = models.CharField(max_length=32, blank=True, editable=False)
 
     objects = CommentQuerySet.as_manager()
@@ -112,7 +113,9 @@ class Comment(models.Model):
             # Duplicates are refused by the database, so two identical posts at the same moment
             # (a double click) cannot both be stored.
             models.UniqueConstraint(fields=["article", "fingerprint"], name="comment_unique_per_author"),
-            models.UniqueConstraint(fields=["form_nonce"], condition=~Q(form_nonce=""), name="comment_form_used_once"),
+            models.UniqueConstraint(
+                fields=["form_nonce", "email"], condition=~Q(form_nonce=""), name="comment_form_used_once_per_email"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from articles.models import Article
 from comments import notifications
+from comments.caching import purge_pages_of
 from comments.models import Comment, ModerationSettings, lines
 from comments.spam import Candidate, FormToken, screen
 
@@ -98,9 +99,9 @@ def post_comment(
 
 def _earlier_post(article: Article, comment: Comment) -> Comment:
     """The stored comment this one repeats: the same form sent twice; otherwise CommentRefused."""
-    earlier = list(
-        Comment.objects.filter(Q(article=article, fingerprint=comment.fingerprint) | Q(form_nonce=comment.form_nonce))
-    )
+    same_text = Q(article=article, fingerprint=comment.fingerprint)
+    same_form = Q(form_nonce=comment.form_nonce, email=comment.email)
+    earlier = list(Comment.objects.filter(same_text | same_form))
     for stored in earlier:
         if stored.form_nonce == comment.form_nonce and stored.fingerprint == comment.fingerprint:
             return stored
@@ -118,6 +119,8 @@ def moderate_comments(comments: QuerySet[Comment], *, status: str, site_url: str
     """
     changed = list(comments.exclude(status=status).values_list("pk", flat=True))
     Comment.objects.filter(pk__in=changed).update(status=status)
+    # update() sends no signal: the stories' cached pages are purged here (comments/caching.py).
+    purge_pages_of(changed)
     if status == Comment.Status.APPROVED and changed:
         transaction.on_commit(lambda: notify_parents(changed, site_url=site_url), robust=True)
     return len(changed)

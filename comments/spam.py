@@ -25,27 +25,49 @@ FORM_SIGNING_SALT = "comments.form-token"
 
 @dataclass(frozen=True)
 class FormToken:
-    """What the comment form's hidden token says: a random nonce and when the form was shown."""
+    """What the comment form's hidden token says: a random nonce, when the form was shown, and for which story.
+
+    The token is the comment form's whole protection (the view is exempt from the CSRF cookie, so the
+    article page can be cached and shared; see docs/caching.md): signed with the secret key, so only this
+    site makes one; bound to one article, so a form taken from one story posts to no other; dated, so it
+    expires after COMMENTS_FORM_MAX_AGE. A cached page hands the same token to every reader who gets that
+    copy, so "one form, one comment" is kept per email address (Comment's constraint), not per nonce alone.
+    """
 
     nonce: str
     issued_at: float
+    article_id: int | None = None
 
 
-def issue_form_token(issued_at: float | None = None) -> str:
-    """A signed token for a freshly rendered form: a nonce (one form, one comment) and the time."""
-    payload = {"n": secrets.token_hex(16), "t": time.time() if issued_at is None else issued_at}
+def issue_form_token(article_id: int | None = None, issued_at: float | None = None) -> str:
+    """A signed token for a freshly rendered form of this article: a nonce, the time and the article's id.
+
+    The site always names the article; a token without one (issued before tokens were bound to a story)
+    is read as valid for any story until it expires, a day at most.
+    """
+    payload: dict = {"n": secrets.token_hex(16), "t": time.time() if issued_at is None else issued_at}
+    if article_id is not None:
+        payload["a"] = article_id
     return signing.dumps(payload, salt=FORM_SIGNING_SALT, compress=False)
 
 
-def read_form_token(token: str, now: float | None = None) -> FormToken | None:
-    """The token's contents, or None when it is forged, mangled, or older than COMMENTS_FORM_MAX_AGE."""
+def read_form_token(token: str, now: float | None = None, *, article_id: int | None = None) -> FormToken | None:
+    """The token's contents, or None when it is forged, mangled, older than COMMENTS_FORM_MAX_AGE, or was
+    issued for another article than `article_id` (when given)."""
     now = time.time() if now is None else now
     try:
         payload = signing.loads(token, salt=FORM_SIGNING_SALT, max_age=settings.COMMENTS_FORM_MAX_AGE)
-        form_token = FormToken(nonce=str(payload["n"]), issued_at=float(payload["t"]))
-    except (signing.BadSignature, KeyError, TypeError, ValueError):
+        bound = payload.get("a")
+        form_token = FormToken(
+            nonce=str(payload["n"]),
+            issued_at=float(payload["t"]),
+            article_id=None if bound is None else int(bound),
+        )
+    except (signing.BadSignature, AttributeError, KeyError, TypeError, ValueError):
         return None
     if len(form_token.nonce) != 32 or now - form_token.issued_at > settings.COMMENTS_FORM_MAX_AGE:
+        return None
+    if article_id is not None and form_token.article_id is not None and form_token.article_id != article_id:
         return None
     return form_token
 

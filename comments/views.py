@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.csrf import csrf_exempt
 
 from articles.models import Article
 from comments.conversation import conversation_context
@@ -16,6 +17,7 @@ from comments.ratelimit import Limit, hit
 from comments.services import CommentRefused, post_comment, unsubscribe_replies
 from comments.threads import page_of
 from newsroom.client_ip import client_ip
+from newsroom.same_origin import is_cross_site
 
 # Messages about the reader's own comment carry this tag: the comment section shows them, next to
 # the comments, instead of the top of the page the reader has scrolled away from.
@@ -24,7 +26,15 @@ PUBLISHED_MESSAGE = "Thank you. Your comment is published."
 HELD_MESSAGE = "Thank you. Your comment is awaiting moderation and will appear once approved."
 
 
+# Exempt from the CSRF cookie, which would make every article page personal (a cookie and Vary: Cookie on
+# each response) and so uncacheable. The form is protected instead by its signed, dated token bound to the
+# article, and by the browser's word on where the post comes from (newsroom/same_origin.py); see
+# docs/caching.md for why that is enough.
+@csrf_exempt
 def post_comment_view(request: HttpRequest, slug: str) -> HttpResponse:
+    if request.method == "POST" and is_cross_site(request):
+        # Another site's page tried to send a comment through the reader's browser.
+        return render(request, "comments/cross_site.html", status=403)
     if request.method != "POST":
         # Someone followed or typed the form's address; say where comments are written.
         response = render(request, "comments/post_only.html", status=405)

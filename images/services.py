@@ -30,6 +30,7 @@ from images.uploads import (
     decode,
     is_clean,
 )
+from newsroom import surrogate
 
 logger = logging.getLogger(__name__)
 
@@ -182,6 +183,9 @@ def refresh_picture(model: type[models.Model], pk: object, field_name: str, *, f
                 columns = [picture_field.attname, picture_field.renditions_field]
                 columns += [name for name in (picture_field.width_field, picture_field.height_field) if name]
                 model._default_manager.filter(pk=row.pk).update(**{name: getattr(row, name) for name in columns})
+                # update() sends no signal: the cached pages showing the picture are purged here, before the
+                # replaced files go (newsroom/surrogate.py).
+                surrogate.purge_row(model._meta.label, row.pk)
                 if change.replaced:
                     transaction.on_commit(partial(delete_files, change.storage, change.replaced))
     except BaseException:

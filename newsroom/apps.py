@@ -19,12 +19,17 @@ class NewsroomConfig(AppConfig):
         # delete() method, and the models need not know they are cached.
         from django.db.models.signals import post_delete, post_save
 
+        from newsroom import surrogate
         from newsroom.models import Page, Publication
         from newsroom.publication import forget_pages, forget_publication
 
+        surrogate.register_row_keys(Publication._meta.label, lambda pk: [surrogate.PUBLICATION])
         for name, signal in (("saved", post_save), ("deleted", post_delete)):
             signal.connect(forget_publication, sender=Publication, dispatch_uid=f"forget-publication-{name}")
             signal.connect(forget_pages, sender=Page, dispatch_uid=f"forget-pages-{name}")
+            # Cached pages: the publication's chrome is on every page; a standing page is in every footer too.
+            signal.connect(surrogate.publication_changed, sender=Publication, dispatch_uid=f"pagecache-pub-{name}")
+            signal.connect(surrogate.page_changed, sender=Page, dispatch_uid=f"pagecache-page-{name}")
 
 
 class NewsroomAdminConfig(admin_apps.AdminConfig):

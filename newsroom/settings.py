@@ -95,6 +95,8 @@ MIDDLEWARE = [
     # Staff sign-in security: the Permissions-Policy header, beside Django's other security headers.
     "newsroom.headers.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before the session, CSRF and messages: a page served from the cache needs none of them.
+    "newsroom.pagecache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -161,7 +163,8 @@ if REDIS_URL:
         }
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # Room for the page cache (newsroom/pagecache.py) beside the small values; Django's default is 300 entries.
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "OPTIONS": {"MAX_ENTRIES": 5000}}}
 
 # The admin's login page is the site's only one; the password reset's last page links to it.
 LOGIN_URL = "admin:login"
@@ -355,6 +358,23 @@ COMMENTS_REMEMBER_MAX_AGE = 365 * 24 * 60 * 60
 # Held comments are announced to the users in the Moderator group who have an email address,
 # and to these addresses as well (a shared moderation inbox, for example).
 MODERATOR_EMAILS = env_list("NEWSROOM_MODERATOR_EMAILS")
+
+# The page cache and the edge caches in front of the site (docs/caching.md). NEWSROOM_PAGE_CACHE=0 turns the
+# application's page cache off (benchmarks, debugging); pages are then marked for no shared cache at all.
+NEWSROOM_PAGE_CACHE = env_bool("NEWSROOM_PAGE_CACHE", True)
+# How long a public page is kept, in the application and at the edge (s-maxage), unless purged or due to change
+# sooner. Purging is exact, so this only bounds a change made without a purge (a raw SQL update). Well under a
+# day, so a cached comment form's token (valid for COMMENTS_FORM_MAX_AGE) is always good when the page is shown.
+NEWSROOM_PAGE_CACHE_SECONDS = env_int("NEWSROOM_PAGE_CACHE_SECONDS", 10 * 60)
+# Browsers are not purged, so by default they ask again each time (max-age=0) and get a 304 from the ETag.
+NEWSROOM_BROWSER_MAX_AGE = env_int("NEWSROOM_BROWSER_MAX_AGE", 0)
+# stale-while-revalidate: an expired page may be served this long while the edge fetches a new one.
+NEWSROOM_STALE_SECONDS = env_int("NEWSROOM_STALE_SECONDS", 30)
+# More cookies that make a page personal, besides the session, messages and "remember me" cookies.
+NEWSROOM_PAGE_CACHE_PERSONAL_COOKIES = env_list("NEWSROOM_PAGE_CACHE_PERSONAL_COOKIES")
+# Edge caches to purge: each gets `PURGE /` with the keys in an `xkey-purge` header (deploy/varnish/newsroom.vcl).
+NEWSROOM_EDGE_PURGE_URLS = env_list("NEWSROOM_EDGE_PURGE_URLS")
+NEWSROOM_EDGE_PURGE_TIMEOUT = env_int("NEWSROOM_EDGE_PURGE_TIMEOUT", 2)
 
 LOGGING = {
     "version": 1,

@@ -7,7 +7,8 @@ from django.templatetags.static import static
 from django.urls import include, path
 from django.views.generic import RedirectView
 
-from articles.sitemaps import SITEMAPS, news_sitemap
+from articles.caching import sitemap_page
+from articles.sitemaps import NEWS_WINDOW, SITEMAPS, news_sitemap
 from newsroom import views
 from newsroom.media import serve_media
 from newsroom.robots import robots_txt
@@ -47,12 +48,12 @@ urlpatterns = [
     # An index listing one sitemap per kind of page, each split into pages of Sitemap.limit URLs.
     path(
         "sitemap.xml",
-        sitemap_views.index,
+        sitemap_page(sitemap_views.index),
         {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap_section"},
         name="sitemap",
     ),
-    path("sitemap-<section>.xml", sitemap_views.sitemap, {"sitemaps": SITEMAPS}, name="sitemap_section"),
-    path("news-sitemap.xml", news_sitemap, name="news_sitemap"),
+    path("sitemap-<section>.xml", sitemap_page(sitemap_views.sitemap), {"sitemaps": SITEMAPS}, name="sitemap_section"),
+    path("news-sitemap.xml", sitemap_page(news_sitemap, news_window=NEWS_WINDOW), name="news_sitemap"),
     # Before the admin's own URLs, whose catch-all would answer these addresses with a 404.
     # NEWSROOM_ADMIN_PATH moves the admin (and its password reset) elsewhere; robots.txt follows it.
     path(f"{settings.ADMIN_PATH}password_reset/", include("newsroom.password_reset")),

@@ -19,8 +19,8 @@ from newsroom.publication import current_publication, footer_pages
 from newsroom.settings import env_bool, object_storage
 from tests.factories import AuthorFactory, UserFactory
 
-# The Playwright browser and its pages, for every module that drives Chromium.
-pytest_plugins = ["tests.browser"]
+# The Playwright browser and its pages, for every module that drives Chromium; varnishd for the edge-cache tests.
+pytest_plugins = ["tests.browser", "tests.varnish"]
 
 
 @pytest.fixture(autouse=True)
@@ -199,6 +199,20 @@ def _isolated_cache(settings) -> None:
     test run, so without it a value cached by the SQLite pass of CI could answer in the PostgreSQL
     pass; the keys left behind expire with the cache's default timeout."""
     settings.CACHES = {"default": {**settings.CACHES["default"], "KEY_PREFIX": f"test-{uuid.uuid4().hex}"}}
+
+
+@pytest.fixture(autouse=True)
+def _page_cache_off(settings) -> None:
+    """Pages are rendered for every request, as with NEWSROOM_PAGE_CACHE=0: the suite's query counts measure the
+    render path, and a test that changes rows between two requests without committing (no purge runs before a
+    commit) sees its change. The page cache's own tests, and the cache audit's, turn it on with `page_cache`."""
+    settings.NEWSROOM_PAGE_CACHE = False
+
+
+@pytest.fixture
+def page_cache(settings, _page_cache_off) -> None:
+    """The application's page cache on, as in production."""
+    settings.NEWSROOM_PAGE_CACHE = True
 
 
 @pytest.fixture(autouse=True)

@@ -1,6 +1,10 @@
 """Every hostile input gets a clear 4xx answer or the form with its errors, never a 500, and stores nothing."""
 
+import re
+import time
+
 import pytest
+import time_machine
 from django.test import Client
 from django.urls import reverse
 
@@ -141,20 +145,65 @@ def test_a_reply_in_a_removed_thread_is_refused(client):
     assert Comment.objects.count() == 2
 
 
-def test_a_post_without_a_csrf_token_is_refused_and_stores_nothing(article):
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"HTTP_ORIGIN": "https://elsewhere.example"},
+        {"HTTP_ORIGIN": "null"},
+        {"HTTP_SEC_FETCH_SITE": "cross-site", "HTTP_ORIGIN": "http://testserver"},
+        {"HTTP_SEC_FETCH_SITE": "same-site"},
+        {"HTTP_REFERER": "https://elsewhere.example/page-with-a-hidden-form"},
+    ],
+    ids=["other origin", "null origin", "sec-fetch-site cross-site", "sec-fetch-site same-site", "other referer"],
+)
+def test_a_post_sent_from_another_sites_page_is_refused_with_a_page_saying_so(article, headers):
+    """The CSRF cookie is gone from the comment form (the page is cached and shared); the browser's word on
+    where the post comes from refuses what the cookie refused: another site posting through a reader."""
     client = Client(enforce_csrf_checks=True)
-    response = client.post(post_url(article), form_data())
+    response = client.post(post_url(article), form_data(), **headers)
     assert response.status_code == 403
-    assert "Your form could not be sent" in response.content.decode()
+    html = response.content.decode()
+    assert "Your comment was not sent" in html
+    assert "this one came from another website" in html
     assert not Comment.objects.exists()
 
 
-def test_a_post_with_a_forged_csrf_token_is_refused_and_stores_nothing(article):
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"HTTP_ORIGIN": "http://testserver"},
+        {"HTTP_SEC_FETCH_SITE": "same-origin", "HTTP_ORIGIN": "http://testserver"},
+        {"HTTP_REFERER": f"http://testserver{reverse('articles:home')}"},
+        {},
+    ],
+    ids=["own origin", "sec-fetch-site same-origin", "own referer, no origin", "no browser headers"],
+)
+def test_a_post_from_the_sites_own_page_needs_no_cookie(article, headers):
     client = Client(enforce_csrf_checks=True)
-    client.get(article.get_absolute_url())
-    response = client.post(post_url(article), {**form_data(), "csrfmiddlewaretoken": "x" * 64})
-    assert response.status_code == 403
+    response = client.post(post_url(article), form_data(), **headers)
+    assert response.status_code == 302
+    assert Comment.objects.count() == 1
+
+
+def test_a_post_with_a_forged_form_token_is_refused_and_stores_nothing(article):
+    client = Client(enforce_csrf_checks=True)
+    response = client.post(post_url(article), form_data(token="x" * 64), HTTP_ORIGIN="http://testserver")
+    assert response.status_code == 200
+    assert "This form is out of date. Please check your comment and send it again." in response.content.decode()
     assert not Comment.objects.exists()
+
+
+def test_a_form_taken_from_one_story_cannot_post_to_another(client, article):
+    other = ArticleFactory(published=True)
+    html = client.get(other.get_absolute_url()).content.decode()
+    token = re.search(r'name="token" value="([^"]+)"', html).group(1)
+    response = client.post(post_url(article), form_data(token=token))
+    assert "This form is out of date. Please check your comment and send it again." in response.content.decode()
+    assert not Comment.objects.exists()
+    # The same token posts to the story it was shown with (a minute later, as a person would).
+    with time_machine.travel(time.time() + 60):
+        assert client.post(post_url(other), form_data(token=token)).status_code == 302
+    assert Comment.objects.get().article == other
 
 
 @pytest.mark.parametrize("slug", ["draft", "no-such-story"])

@@ -212,3 +212,9 @@ def test_links_on_every_current_top_level_domain_are_counted_even_for_a_known_au
 def test_addresses_that_are_not_linked_are_counted_too():
     body = "ftp://one.example.com ftp://two.example.com ftp://three.example.com"
     assert screen(candidate(body=body), rules(max_links=2), is_known_author=never_asked)[1] == "3 links (more than 2)"
+
+
+def test_a_form_token_is_bound_to_the_article_it_was_shown_with():
+    token = issue_form_token(article_id=7)
+    assert read_form_token(token, article_id=7).article_id == 7
+    assert read_form_token(token, article_id=8) is None
