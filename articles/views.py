@@ -12,16 +12,19 @@ from articles.models import Article, Section
 from articles.preview import PreviewLinkExpired, article_id_from_link, may_preview
 from articles.search import has_marks, marked_html, parse
 from comments.conversation import conversation_context
+from newsroom.paging import keyset_listing, keyset_page
 
 
 def paginate(request: HttpRequest, queryset: QuerySet) -> Page:
-    """One page of a listing; a page number that is out of range or not a number shows the
-    nearest real page rather than an error, since readers edit URLs and follow stale links."""
+    """One page of search results, by number; a page number that is out of range or not a number shows the
+    nearest real page rather than an error, since readers edit URLs and follow stale links. Listings of
+    stories page by cursor instead (newsroom/paging.py): they are read deep, search results are not."""
     return Paginator(queryset, settings.ARTICLES_PER_PAGE).get_page(request.GET.get("page"))
 
 
+@keyset_listing
 def home(request: HttpRequest) -> HttpResponse:
-    page = paginate(request, Article.objects.published().for_listing())
+    page = keyset_page(request, Article.objects.published().for_listing())
     return render(request, "articles/home.html", {"page": page})
 
 
@@ -92,15 +95,17 @@ def _render_preview(request: HttpRequest, pk: int, articles: QuerySet[Article]) 
     return response
 
 
+@keyset_listing
 def section_detail(request: HttpRequest, slug: str) -> HttpResponse:
     section = get_object_or_404(Section, slug=slug)
-    page = paginate(request, Article.objects.published().filter(section=section).for_listing())
+    page = keyset_page(request, Article.objects.published().filter(section=section).for_listing())
     return render(request, "articles/section_detail.html", {"section": section, "page": page})
 
 
+@keyset_listing
 def tag_detail(request: HttpRequest, slug: str) -> HttpResponse:
     tag = get_object_or_404(Tag, slug=slug)
-    page = paginate(request, Article.objects.published().filter(tags=tag).for_listing())
+    page = keyset_page(request, Article.objects.published().filed_under("tags", tag).for_listing())
     return render(request, "articles/tag_detail.html", {"tag": tag, "page": page})
 
 
