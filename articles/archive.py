@@ -27,6 +27,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from itertools import accumulate
 from typing import TextIO
 
 from django.conf import settings
@@ -486,8 +487,8 @@ class ArchiveGenerator:
         )
         skeletons = self._skeletons()
         section_ids, section_weights = zip(*[(s.pk, SECTION_WEIGHTS.get(s.slug, 3)) for s in sections], strict=True)
-        author_weights = _zipf_weights(len(authors), 0.8)
-        tag_weights = _zipf_weights(len(tags), 1.0)
+        author_weights = list(accumulate(_zipf_weights(len(authors), 0.8)))
+        tag_weights = list(accumulate(_zipf_weights(len(tags), 1.0)))
         taken = set(Article.objects.values_list("slug", flat=True))
         progress = Progress(self.articles + self.comments, "Archive", self.stream)
         with dates_as_given((Article, "created_at"), (Article, "updated_at"), (Comment, "created_at")):
@@ -717,12 +718,13 @@ class ArchiveGenerator:
         return "".join(blocks)
 
     def _write_bylines(self, rows: list[Article], authors: list[Author], weights: list[float]) -> None:
+        """One author on most stories, two or three on some; `weights` are cumulative, the prolific first."""
         bylines = []
         for article in rows:
             size = self.random.choices((1, 2, 3), weights=(75, 20, 5))[0]
             chosen: list[Author] = []
             while len(chosen) < min(size, len(authors)):
-                author = self.random.choices(authors, weights=weights)[0]
+                author = self.random.choices(authors, cum_weights=weights)[0]
                 if author not in chosen:
                     chosen.append(author)
             bylines += [Byline(article=article, author=author, position=k) for k, author in enumerate(chosen)]
@@ -732,7 +734,7 @@ class ArchiveGenerator:
         tagged = []
         for article in rows:
             count = self.random.choices((0, 1, 2, 3, 4, 5), weights=(5, 20, 30, 25, 12, 8))[0]
-            chosen = {tag.pk: tag for tag in self.random.choices(tags, weights=weights, k=count)}
+            chosen = {tag.pk: tag for tag in self.random.choices(tags, cum_weights=weights, k=count)}
             tagged += [TaggedArticle(content_object=article, tag_id=pk) for pk in chosen]
         TaggedArticle.objects.bulk_create(tagged, batch_size=self.batch_size)
 
