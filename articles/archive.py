@@ -51,6 +51,8 @@ BATCH_SIZE = 2_000
 # summaries, bylines and tags make each story its own.
 BODY_POOL = 1_500
 COMMENT_POOL = 4_000
+# Distinct commenters (name and email address), most of whom comment on many stories.
+READERS = 50_000
 
 # Sections beyond the demo's four, as a general news site has them: name, description, share of stories.
 EXTRA_SECTIONS: tuple[tuple[str, str], ...] = (
@@ -794,12 +796,14 @@ class ArchiveGenerator:
                 parent, parent_depth = self.random.choice(placed[-50:])
                 depth = parent_depth + 1
                 at = max(at, parent.created_at + timedelta(minutes=self.random.randint(1, 240)))
-            reader = self.random.randrange(50_000)
-            body, body_html = self._comment_body(reply=parent is not None)
-            email = f"reader{reader}@example.com"
-            mark = fingerprint(email, body)
-            if mark in fingerprints:  # the same reader saying the same thing twice: the database refuses it
-                continue
+            while True:
+                reader = self.random.randrange(READERS)
+                email = f"reader{reader}@example.com"
+                body, body_html = self._comment_body(reply=parent is not None)
+                mark = fingerprint(email, body)
+                # The same reader saying the same thing twice on a story: the database refuses it, so draw again.
+                if mark not in fingerprints:
+                    break
             fingerprints.add(mark)
             status = self._comment_status(recent)
             comment = Comment(
