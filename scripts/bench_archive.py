@@ -70,9 +70,16 @@ def prepare(env: dict[str, str], articles: int, comments: int, label: str) -> No
     print(f"{label}: {out.strip()} (wall {time.monotonic() - started:.0f} s)", file=sys.stderr)
 
 
-def measure_in_child(env: dict[str, str], repeat: int, budget: float) -> dict:
+def measure_in_child(env: dict[str, str], repeat: int, budget: float, skip: list[str]) -> dict:
     finished = subprocess.run(
-        [sys.executable, str(Path(__file__).resolve()), "--measure", f"--repeat={repeat}", f"--budget={budget}"],
+        [
+            sys.executable,
+            str(Path(__file__).resolve()),
+            "--measure",
+            f"--repeat={repeat}",
+            f"--budget={budget}",
+            *(f"--skip={label}" for label in skip),
+        ],
         cwd=ROOT,
         env=env,
         check=True,
@@ -142,7 +149,7 @@ def count_query(seen: list[str], execute, sql, params, many, context):
     return execute(sql, params, many, context)
 
 
-def measure(repeat: int, budget: float) -> None:
+def measure(repeat: int, budget: float, skip: list[str]) -> None:
     sys.path.insert(0, str(ROOT))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsroom.settings")
     import django
@@ -165,6 +172,8 @@ def measure(repeat: int, budget: float) -> None:
         reader, editor = Client(), Client()
         editor.force_login(user)
         for label, url in measured.items():
+            if label in skip:
+                continue
             client = editor if url.startswith("/admin/") else reader
             print(f"  {label}", file=sys.stderr, flush=True)
             # The first request warms the process (templates, caches, the database's pages) and counts the queries.
@@ -205,10 +214,11 @@ def main() -> None:
     parser.add_argument(
         "--budget", type=float, default=30.0, help="seconds a page may take before it stops at three requests"
     )
+    parser.add_argument("--skip", action="append", default=[], help="a page's label to leave out (repeatable)")
     parser.add_argument("--measure", action="store_true", help=argparse.SUPPRESS)
     options = parser.parse_args()
     if options.measure:
-        measure(options.repeat, options.budget)
+        measure(options.repeat, options.budget, options.skip)
         return
 
     with tempfile.TemporaryDirectory(prefix="newsroom-bench-archive-") as tmp:
@@ -232,7 +242,7 @@ def main() -> None:
         for label, (url, articles, comments) in sides.items():
             env = {**base, "DATABASE_URL": url}
             prepare(env, articles, comments, label)
-            results[label] = measure_in_child(env, options.repeat, options.budget)
+            results[label] = measure_in_child(env, options.repeat, options.budget, options.skip)
 
     demo, archive = results["demo"], results["archive"]
     vendor = sides["archive"][0].split(":", 1)[0]
@@ -252,7 +262,9 @@ def main() -> None:
     )
     print("| --- | --- | --- | --- | --- | --- | --- | --- | --- |")
     for label, small in demo["pages"].items():
-        big = archive["pages"][label]
+        big = archive["pages"].get(label)
+        if big is None:
+            continue
         ratio = big["cpu"] / small["cpu"] if in_process else big["p50"] / small["p50"]
         print(
             f"| {label} | {small['p50']:.1f} | {small['p95']:.1f} | {big['p50']:.1f} | {big['p95']:.1f} | "
