@@ -7,6 +7,7 @@ from datetime import timedelta
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
 from django.db.models import Count, Max, Min
 from django.test import override_settings
 from django.urls import reverse
@@ -42,6 +43,10 @@ def generated(django_db_setup, django_db_blocker, archive_media):
         Author.objects.all().delete()
         Tag.objects.all().delete()
         Section.objects.all().delete()
+        # The generator's ANALYZE left the planner statistics of a full archive; an empty database's again, so
+        # no later test is planned for rows that are gone.
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
 
 
 def test_every_story_has_a_byline_a_section_and_the_body_save_would_store(generated):
