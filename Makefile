@@ -11,7 +11,7 @@ PORT ?= 8000
 PYTEST_ARGS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help run serve test lint bench
+.PHONY: help run serve test lint bench bench-archive
 
 help:
 	@echo "make run    serve the site with demo content on http://127.0.0.1:$(PORT) (PORT=8001 make run)"
@@ -19,6 +19,7 @@ help:
 	@echo "make test   lint, then run every test (PYTEST_ARGS='-k browser' to pick some)"
 	@echo "make lint   ruff only"
 	@echo "make bench  the reader pages under gunicorn and wrk against the ceiling; table in var/bench/latest.txt (BENCH_ARGS=--quick)"
+	@echo "make bench-archive  the pages at 100,000 stories beside the demo's size (BENCH_ARGS=--articles 10000 ...)"
 
 $(BIN)/python:
 	@test -n "$(PYTHON)" || { echo "Python 3.11 is needed: install it as python3.11, or set PYTHON=/path/to/python3.11." >&2; exit 1; }
@@ -74,3 +75,8 @@ lint: $(VENV)/.installed-dev
 # Timings live here, never in the test suite: the machines are shared and noisy.
 bench: $(VENV)/.installed-runtime
 	$(BIN)/python scripts/bench.py $(BENCH_ARGS)
+
+# The pages on a generated 100,000-story archive beside the demo's size (scripts/bench_archive.py); making the
+# archive takes about a quarter of an hour on SQLite.
+bench-archive: $(VENV)/.installed-runtime
+	$(BIN)/python scripts/bench_archive.py $(BENCH_ARGS)

@@ -6,15 +6,15 @@ one never leads and is never related, and both cost a fixed number of queries wh
 import operator
 from functools import reduce
 
-from django.conf import settings
-from django.core.paginator import Page, Paginator
 from django.db.models import Case, Count, IntegerField, Max, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
 from django.db.models.query import prefetch_related_objects
+from django.http import HttpRequest
 from django.utils import timezone
 
 from articles.models import Article, LeadStory, TaggedArticle
 from articles.models.article import _bylines_prefetch, listing_prefetches
+from newsroom.paging import KeysetPage, keyset_page
 
 # Under a story: one row of cards on a wide screen, and few enough that each is worth a look.
 RELATED_COUNT = 4
@@ -36,19 +36,20 @@ def lead_story() -> Article | None:
     return Article.objects.published().with_card_columns().filter(pk=lead_id).first()
 
 
-def home_page(page_number: str | None) -> tuple[Article | None, Page]:
-    """The lead story and one page of the latest stories after it, with everything their cards show.
+def home_page(request: HttpRequest) -> tuple[Article | None, KeysetPage]:
+    """The lead story (on the first page only) and one page of the latest stories after it, by cursor
+    (newsroom/paging.py), with everything their cards show.
 
     The lead is left out of every page of the list, so it is never shown twice and the pages do not shift
-    when an editor changes the lead. Six queries in all with the section bar: the lead, the count, the
-    page, then the bylines and tags of the lead and the page together.
+    when an editor changes the lead. Five queries in all with the section bar: the lead, the page, then the
+    bylines and tags of the lead and the page together.
     """
     lead = lead_story()
     latest = Article.objects.published().with_card_columns()
     if lead is not None:
         latest = latest.exclude(pk=lead.pk)
-    page = Paginator(latest, settings.ARTICLES_PER_PAGE).get_page(page_number)
-    page.object_list = list(page.object_list)
+    page = keyset_page(request, latest)
+    lead = lead if page.is_first else None
     prefetch_related_objects([*([lead] if lead else []), *page.object_list], *listing_prefetches())
     return lead, page
 

@@ -17,20 +17,34 @@ from articles.search import has_marks, marked_html, parse
 from comments.conversation import conversation_context
 from newsroom import surrogate
 from newsroom.pagecache import public_page
+from newsroom.paging import keyset_listing, keyset_page
 from newsroom.publication import corrections_policy_url, footer_pages
 
 
+class PageByIds(Paginator):
+    """A Paginator whose page is chosen by id in a subquery: the ordering columns are computed for every row,
+    everything else (search highlights, comment counts) for the page's rows alone. SQLite computes a query's
+    whole select list for every row it sorts, and a search's highlights for thousands of matches cost seconds."""
+
+    def page(self, number: int | str) -> Page:
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        ids = self.object_list.values("pk")[bottom : bottom + self.per_page]
+        return self._get_page(list(self.object_list.filter(pk__in=ids)), number, self)
+
+
 def paginate(request: HttpRequest, queryset: QuerySet) -> Page:
-    """One page of a listing; a page number that is out of range or not a number shows the
-    nearest real page rather than an error, since readers edit URLs and follow stale links."""
-    return Paginator(queryset, settings.ARTICLES_PER_PAGE).get_page(request.GET.get("page"))
+    """One page of search results, by number; a page number that is out of range or not a number shows the
+    nearest real page rather than an error, since readers edit URLs and follow stale links. Listings of
+    stories page by cursor instead (newsroom/paging.py): they are read deep, search results are not."""
+    return PageByIds(queryset, settings.ARTICLES_PER_PAGE).get_page(request.GET.get("page"))
 
 
 @public_page
+@keyset_listing
 def home(request: HttpRequest) -> HttpResponse:
-    """The lead story an editor chose (or the newest), then the latest stories; the lead opens page one only."""
-    lead, page = home_page(request.GET.get("page"))
-    lead = lead if page.number == 1 else None
+    """The lead story an editor chose (or the newest), then the latest stories; the lead opens the first page only."""
+    lead, page = home_page(request)
     caching.home_page(request, lead, page.object_list)
     return render(request, "articles/home.html", {"lead": lead, "page": page})
 
@@ -126,9 +140,10 @@ def corrections(request: HttpRequest) -> HttpResponse:
 
 
 @public_page
+@keyset_listing
 def section_detail(request: HttpRequest, slug: str) -> HttpResponse:
     section = get_object_or_404(Section, slug=slug)
-    page = paginate(request, Article.objects.published().filter(section=section).for_listing())
+    page = keyset_page(request, Article.objects.published().filter(section=section).for_listing())
     surrogate.tag(request, surrogate.section(section.pk))
     surrogate.listing_page(
         request, surrogate.listing("section", section.pk), Article.objects.filter(section=section), page.object_list
@@ -137,9 +152,10 @@ def section_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @public_page
+@keyset_listing
 def tag_detail(request: HttpRequest, slug: str) -> HttpResponse:
     tag = get_object_or_404(Tag, slug=slug)
-    page = paginate(request, Article.objects.published().filter(tags=tag).for_listing())
+    page = keyset_page(request, Article.objects.published().filed_under("tags", tag).for_listing())
     surrogate.tag(request, surrogate.tag_key(tag.pk))
     articles = Article.objects.filter(tags=tag)
     surrogate.listing_page(request, surrogate.listing("tag", tag.pk), articles, page.object_list)

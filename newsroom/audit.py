@@ -26,7 +26,7 @@ from django.urls import reverse
 from django.utils import timezone
 from taggit.models import Tag
 
-from articles.models import Article, Byline, Section
+from articles.models import Article, Byline, LeadStory, Section
 from articles.services import append_correction, publish_article, save_article, unpublish_article, withdraw_articles
 from authors.models import Author
 from comments.models import Comment
@@ -162,6 +162,7 @@ class CacheAudit:
             ("tag story", self.tag_story),
             ("correct", self.correct),
             ("edit standing page", self.edit_page),
+            ("choose lead", self.choose_lead),
         ]
 
     # The changes, each as an editor makes it -----------------------------------------------------------------
@@ -221,6 +222,15 @@ class CacheAudit:
         article.headline = self._name("Edited headline")
         save_article(article, by=self.editor)
         return article.slug
+
+    def choose_lead(self) -> str | None:
+        """An editor puts a story on top of the home page, sometimes until a time a few seconds away."""
+        article = self._pick(Article.objects.published())
+        if article is None:
+            return None
+        until = timezone.now() + timedelta(seconds=self.random.randint(1, 4)) if self.random.random() < 0.5 else None
+        LeadStory.objects.create(article=article, until=until, chosen_by=self.editor)
+        return f"{article.slug} until {until:%H:%M:%S}" if until else article.slug
 
     def unpublish(self) -> str | None:
         article = self._pick(Article.objects.published())

@@ -1,0 +1,17 @@
+"""An index for counting an article's comment threads: its approved comments without a parent."""
+
+from django.db import migrations, models
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("articles", "0009_search_index"),
+        ("comments", "0004_default_moderation_words"),
+    ]
+
+    operations = [
+        migrations.AddIndex(
+            model_name="comment",
+            index=models.Index(fields=["article", "status", "parent"], name="comment_thread_idx"),
+        ),
+    ]
