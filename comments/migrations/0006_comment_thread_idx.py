@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("articles", "0009_search_index"),
-        ("comments", "0004_default_moderation_words"),
+        ("comments", "0005_form_used_once_per_email"),
     ]
 
     operations = [
