@@ -32,6 +32,7 @@ from articles.models import Article, Correction
 from articles.services import append_correction, withdraw_articles
 from comments.models import Comment
 from comments.notifications import unsubscribe_token
+from newsroom.paging import Cursor
 from newsroom.publication import current_publication
 from tests.browser import CHROMIUM_ARGS, TIMEOUT_MS
 from tests.conftest import CHROMIUM, require_service
@@ -69,7 +70,7 @@ PAGES: list[PageCase] = [
     PageCase("article comments page 2", "{article}?comments_page=2", contains="Comments page 2 of 2"),
     PageCase("article, replying to a comment", "{article}?reply_to={comment}#comment-form", contains="Post reply"),
     PageCase("section", "{section}", contains="Wagner Exits Mali"),
-    PageCase("section page 2", "{section}?page=2", contains="Sahel states leave ECOWAS"),
+    PageCase("section, older stories", "{section}{older}", contains="Sahel states leave ECOWAS"),
     PageCase("tag", "{tag}", contains="Wagner Exits Mali"),
     PageCase("author", "{author}", contains="Wagner Exits Mali"),
     PageCase("search results", "/search/?q=Wagner", contains="<mark>"),
@@ -162,6 +163,7 @@ def build_demo_site() -> dict[str, str]:
     )
     withdraw_articles(Article.objects.filter(pk=withdrawn.pk), notice="This story was withdrawn for legal reasons.")
     article = Article.objects.for_detail().get(pk=article.pk)
+    day_old = Article.objects.get(headline="Mali's junta extends the transition")
     return {
         "article": article.get_absolute_url(),
         "slug": article.slug,
@@ -172,6 +174,8 @@ def build_demo_site() -> dict[str, str]:
         "withdrawn": withdrawn.get_absolute_url(),
         "closed_slug": closed.slug,
         "unsubscribe_token": unsubscribe_token("awa@example.com"),
+        # The section's older stories, after the story a day old (listings page by cursor: newsroom/paging.py).
+        "older": f"?before={Cursor.of(day_old)}",
     }
 
 

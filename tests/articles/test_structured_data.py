@@ -306,7 +306,8 @@ def test_drafts_scheduled_and_withdrawn_stories_never_reach_structured_data(clie
 
 def test_structured_data_costs_no_query_of_its_own(client, story, django_assert_num_queries):
     current_publication()  # the fixture's save dropped it from the cache; pages read it warm (tests/conftest.py)
-    with django_assert_num_queries(6, info="article+section+counts, bylines+authors, tags, notes, comments, nav"):
+    info = "article+section+counts, bylines+authors, tags, notes, comments, related stories, nav"
+    with django_assert_num_queries(7, info=info):
         response = client.get(story.get_absolute_url())
     assert b'"@type":"AnalysisNewsArticle"' in response.content
 

@@ -17,6 +17,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.utils.http import http_date
 
+from images.renditions import rendition_files
 from newsroom.settings import object_storage
 from tests.factories import ArticleFactory
 from tests.images.files import image_bytes, image_upload
@@ -129,11 +130,11 @@ def test_an_image_saved_to_the_bucket_is_written_once_and_never_read_back_while_
     ]
     bucket = f"/{s3_storage}"
     # Each file: a HEAD to be sure no other file has its name (404), then one PUT. No GET, no second PUT.
-    assert requests == [
-        f"{method} {bucket}/{name}"
-        for name in (article.hero_image.name, article.hero_picture.src.split(bucket + "/", 1)[1])
-        for method in ("HEAD", "PUT")
-    ]
+    # The clean copy, then each rendition (the card's, and the 4:3 and square crops for structured data).
+    names = [article.hero_image.name, *rendition_files(article.hero_renditions)]
+    assert len(names) == 4
+    assert sorted(requests) == sorted(f"{method} {bucket}/{name}" for name in names for method in ("HEAD", "PUT"))
+    assert requests[:2] == [f"HEAD {bucket}/{article.hero_image.name}", f"PUT {bucket}/{article.hero_image.name}"]
 
 
 def production_settings(**environ: str) -> dict:
