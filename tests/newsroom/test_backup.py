@@ -48,6 +48,8 @@ def site(few_renditions, desk_editor) -> None:
     """The demo, and more of what a newsroom accumulates: edits with revisions, corrections, an old
     address, comments of every status in threads, a standing page, changed settings."""
     run("load_demo")
+    # An archive's worth of generated stories, bylines, tags, shared pictures, threads and corrections.
+    run("generate_archive", "--articles", 40, "--comments", 120, "--images", 2, "--seed", 3)
     Publication.objects.update(name="The Daily Ledger", tagline="News from the Sahel.")
     Page.objects.create(title="Masthead", slug="masthead", body="<p>Who we are.</p>")
     settings_row = ModerationSettings.load()
@@ -82,6 +84,7 @@ def public_pages() -> dict[str, str]:
     """Every page a reader or a crawler can reach, as served (form tokens are fresh on every render)."""
     cache.clear()
     urls = ["/", "/feed/", "/feed/atom/", "/sitemap.xml", "/news-sitemap.xml", "/search/?q=mali", "/robots.txt"]
+    urls += ["/corrections/", "/corrections/feed/", "/sitemap-articles.xml"]
     urls += [article.get_absolute_url() for article in Article.objects.published()]
     urls += [reverse("articles:section", args=[s.slug]) for s in Section.objects.all()]
     urls += [author.get_absolute_url() for author in Author.objects.all()]
@@ -140,7 +143,7 @@ def test_the_manifest_documents_format_counts_and_checksums(site, tmp_path):
     manifest = json.loads((tmp_path / "backup" / "manifest.json").read_text())
     assert (manifest["format"], manifest["version"]) == ("newsroom-site", 1)
     assert manifest["rows"]["articles.article"] == Article.objects.count()
-    assert manifest["rows"]["comments.comment"] == Comment.objects.count() == 12
+    assert manifest["rows"]["comments.comment"] == Comment.objects.count() == 12 + 120
     assert all(len(chunk["sha256"]) == 64 for chunk in manifest["data"])
     assert set(manifest["media"]) == set(snapshot_media())
 
