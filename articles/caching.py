@@ -49,12 +49,13 @@ def _lead_ends(began: datetime) -> datetime | None:
 def related_stories(request: HttpRequest, article: Article, related: Iterable[Article]) -> None:
     """Related stories under an article: the cards shown, and the listings they come from (the story's tags and
     section), so that a story published, unpublished or retagged into them changes the list."""
-    keys = [surrogate.listing("tag", tag.pk) for tag in article.tags.all()]
+    tag_ids = [tag.pk for tag in article.tags.all()]
+    keys = [surrogate.listing("tag", pk) for pk in tag_ids]
     if article.section_id:
         keys.append(surrogate.listing("section", article.section_id))
     surrogate.tag(request, *keys, *surrogate.story_keys(related))
     if keys:
-        near = Article.objects.filter(Q(section_id=article.section_id) | Q(tags__in=[t.pk for t in article.tags.all()]))
+        near = Article.objects.filter(Q(section_id=article.section_id) | Q(tags__in=tag_ids))
         surrogate.ends_by(request, surrogate.next_publication(near))
 
 

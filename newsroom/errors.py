@@ -52,12 +52,12 @@ def server_error(request: HttpRequest) -> HttpResponse:
 
 def _database_unreachable(exception: BaseException | None) -> bool:
     # OperationalError covers a refused or dropped connection on both backends; InterfaceError a
-    # connection already closed under Django. An IntegrityError or a bad query stays a 500: a bug.
+    # connection already closed under Django. Another database error (an IntegrityError, a bad query) stays
+    # a 500: a bug. An exception raised while handling one is followed back to its cause.
     while exception is not None:
         if isinstance(exception, OperationalError | InterfaceError):
             return True
-        if not isinstance(exception, DatabaseError):
-            exception = exception.__cause__ or exception.__context__
-            continue
-        return False
+        if isinstance(exception, DatabaseError):
+            return False
+        exception = exception.__cause__ or exception.__context__
     return False

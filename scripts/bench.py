@@ -46,6 +46,9 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urlencode
 
+# scripts/ is this script's own folder, first on sys.path when it runs.
+from serve import vcl_with_backend
+
 ROOT = Path(__file__).resolve().parent.parent
 ARTICLE = "/articles/wagner-exits-mali-as-africa-corps-takes-over-russian-operations/"
 HOME = "/"
@@ -223,18 +226,8 @@ def start_varnish(tmp: Path, backend_port: int, port: int) -> tuple[subprocess.P
     varnishd = shutil.which("varnishd") or ("/usr/sbin/varnishd" if Path("/usr/sbin/varnishd").exists() else None)
     if varnishd is None:
         return None, "varnishd is not installed (Debian: apt-get install varnish varnish-modules)"
-    vcl = VCL.read_text()
-    # The VCL names the production backend; the bench's app listens elsewhere. Only the first backend's
-    # host and port change, so the rules measured are the ones shipped.
-    pointed, count = re.subn(
-        r"(backend\s+\w+\s*\{.*?)\.host\s*=\s*\"[^\"]*\";(.*?)\.port\s*=\s*\"[^\"]*\";",
-        rf'\1.host = "127.0.0.1";\2.port = "{backend_port}";',
-        vcl,
-        count=1,
-        flags=re.S,
-    )
-    if not count:
-        return None, "could not find the backend's .host and .port in the VCL to point it at the bench server"
+    # The VCL names the production backend; the bench's app listens elsewhere: pointed as `make serve` does.
+    pointed = vcl_with_backend(VCL.read_text(), "127.0.0.1", backend_port)
     # varnishd compiles the VCL as its own unprivileged user, which must be able to reach and read the file.
     tmp.chmod(0o755)
     (tmp / "varnish").mkdir(mode=0o755)

@@ -2,7 +2,6 @@
 serves the demo with its images and static files (behind Varnish where it is installed), and Ctrl-C
 stops every process it started, exiting 0."""
 
-import importlib.util
 import os
 import re
 import secrets
@@ -18,21 +17,13 @@ from pathlib import Path
 import pytest
 
 from newsroom.settings import env_bool
+from tests.services import free_port, script
 
 REPO = Path(__file__).resolve().parent.parent
 SERVE = REPO / "scripts" / "serve.py"
 DEMO = "/articles/wagner-exits-mali-as-africa-corps-takes-over-russian-operations/"
 
-_spec = importlib.util.spec_from_file_location("serve", SERVE)
-serve = importlib.util.module_from_spec(_spec)
-sys.modules["serve"] = serve  # dataclasses look their module up there
-_spec.loader.exec_module(serve)
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+serve = script("serve")
 
 
 def production_env(tmp_path: Path, **extra: str) -> dict[str, str]:

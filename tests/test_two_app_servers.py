@@ -24,7 +24,6 @@ from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
 import pytest
-from django.contrib.auth.hashers import make_password
 from django.db import connection
 
 from articles.models import Article
@@ -149,7 +148,7 @@ class AppServer:
 
 
 @pytest.fixture
-def servers(request, settings, tmp_path) -> Iterator[tuple[AppServer, AppServer]]:
+def servers(request, tmp_path) -> Iterator[tuple[AppServer, AppServer]]:
     if connection.vendor != "postgresql":
         pytest.skip("DATABASE_URL is not set: this run is on SQLite (app servers share PostgreSQL).")
     redis_url = request.getfixturevalue("redis_url")
@@ -219,8 +218,8 @@ def post_comment(visitor: Visitor, server: str, article: Article, n: int) -> Ans
 def test_two_app_servers_behave_as_one_site(servers, settings):
     one, two = (server.url for server in servers)
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.PBKDF2PasswordHasher"]  # what the servers check
-    editor = UserFactory(username="chief", is_staff=True, is_superuser=True, password=PASSWORD)
-    editor.password = make_password(PASSWORD)
+    editor = UserFactory(username="chief", is_staff=True, is_superuser=True)
+    editor.set_password(PASSWORD)
     editor.save()
     article = ArticleFactory(published=True, headline="Wagner exits Mali", authors=[AuthorFactory()])
     draft = ArticleFactory(headline="A story still in the works")

@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from tests.conftest import require_service
+from tests.services import free_port, script
 
 VCL = Path(__file__).resolve().parent.parent / "deploy" / "varnish" / "newsroom.vcl"
 START_SECONDS = 30
@@ -53,12 +54,6 @@ class Varnish:
         return self.request(path, headers=headers)
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def _xkey_installed() -> bool:
     """Where Debian's varnish-modules (or a build from source) puts the xkey vmod."""
     patterns = ("/usr/lib/*/varnish/vmods/libvmod_xkey.so", "/usr/lib/varnish/vmods/libvmod_xkey.so")
@@ -78,10 +73,9 @@ def varnishd(live_server, tmp_path_factory) -> Iterator[Varnish]:
     folder = tmp_path_factory.mktemp("varnish")
     backend = urlsplit(live_server.url)
     vcl = folder / "newsroom.vcl"
-    vcl.write_text(
-        VCL.read_text().replace("@BACKEND_HOST@", "127.0.0.1").replace("@BACKEND_PORT@", str(backend.port))
-    )
-    port = _free_port()
+    # Pointed at the live server as `make serve` points it at gunicorn.
+    vcl.write_text(script("serve").vcl_with_backend(VCL.read_text(), "127.0.0.1", backend.port))
+    port = free_port()
     workdir = folder / "work"
     # -j none: no switch to the varnish user, who could not read the test's private temporary folder.
     command = [varnishd_path, "-F", "-j", "none", "-a", f"127.0.0.1:{port}", "-f", str(vcl), "-n", str(workdir)]
