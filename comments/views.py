@@ -13,10 +13,10 @@ from comments.forms import CommentForm
 from comments.models import Comment
 from comments.notifications import read_unsubscribe_token
 from comments.pages import page_query
-from comments.ratelimit import Limit, hit
 from comments.services import CommentRefused, post_comment, unsubscribe_replies
 from comments.threads import page_of
 from newsroom.client_ip import client_ip
+from newsroom.ratelimit import Limit, hit
 from newsroom.same_origin import is_cross_site
 
 # Messages about the reader's own comment carry this tag: the comment section shows them, next to

@@ -7,7 +7,7 @@ per outage (not once per request), stops knocking for a few seconds after each f
 not slowed by a connection attempt per cache call, and picks the server up again by itself.
 
 Counting (incr) is the exception: a rate limit that silently counted nothing would let everything
-through, so incr() raises CacheUnavailable and the caller chooses its fallback (comments/ratelimit.py).
+through, so incr() raises CacheUnavailable and the caller chooses its fallback (newsroom/ratelimit.py).
 """
 
 from __future__ import annotations

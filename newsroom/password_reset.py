@@ -5,17 +5,22 @@ page context so they carry the site's header. The admin shows its "Forgotten you
 URL named admin_password_reset exists; the other names are the ones the auth views and the email template reverse.
 """
 
+import math
 from collections.abc import Iterator
 
 from axes.handlers.proxy import AxesProxyHandler
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.forms import PasswordResetForm, SetPasswordForm
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
+from django.template.response import TemplateResponse
 from django.urls import path
 
+from newsroom.client_ip import client_ip
 from newsroom.login_throttle import refuse_when_locked_out
+from newsroom.ratelimit import Limit, hit
 
 
 class StaffPasswordResetForm(PasswordResetForm):
@@ -34,7 +39,33 @@ class AdminPageMixin:
 
 
 class ResetView(AdminPageMixin, auth_views.PasswordResetView):
+    """Each valid post sends a mail, so posts are counted: per client address (counted before the form is read,
+    so junk costs as much as a real request) and per email asked for, whether or not it has an account, so the
+    limit tells nobody which addresses exist. Without it the form would mail an inbox as often as anyone likes."""
+
     form_class = StaffPasswordResetForm
+
+    def post(self, request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
+        wait = hit("password-reset-ip", client_ip(request) or "unknown", _limit(settings.PASSWORD_RESET_RATE_PER_IP))
+        return too_many_requests(request, wait) if wait else super().post(request, *args, **kwargs)
+
+    def form_valid(self, form: PasswordResetForm) -> HttpResponse:
+        email = form.cleaned_data["email"].strip().lower()
+        wait = hit("password-reset-email", email, _limit(settings.PASSWORD_RESET_RATE_PER_EMAIL))
+        return too_many_requests(self.request, wait) if wait else super().form_valid(form)
+
+
+def _limit(count: int) -> Limit:
+    return Limit(count, settings.PASSWORD_RESET_RATE_WINDOW)
+
+
+def too_many_requests(request: HttpRequest, wait: int) -> HttpResponse:
+    """A 429 page in words, with Retry-After, and no email sent."""
+    response = TemplateResponse(
+        request, "password_reset_limited.html", {"minutes": max(1, math.ceil(wait / 60))}, status=429
+    )
+    response["Retry-After"] = str(wait)
+    return response.render()
 
 
 class ResetDoneView(AdminPageMixin, auth_views.PasswordResetDoneView):

@@ -191,6 +191,11 @@ AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 # The address the comment rate limits count, so a forged X-Forwarded-For cannot dodge either.
 AXES_CLIENT_IP_CALLABLE = "newsroom.client_ip.client_ip"
 AXES_LOCKOUT_CALLABLE = "newsroom.login_throttle.lockout_response"
+# Staff password reset mails (newsroom/password_reset.py): each send is a mail to someone's inbox, so an address
+# may ask for a few an hour, and one inbox receives a few an hour, whoever asks.
+PASSWORD_RESET_RATE_WINDOW = env_int("NEWSROOM_PASSWORD_RESET_RATE_WINDOW", 60 * 60)
+PASSWORD_RESET_RATE_PER_IP = env_int("NEWSROOM_PASSWORD_RESET_RATE_PER_IP", 10)
+PASSWORD_RESET_RATE_PER_EMAIL = env_int("NEWSROOM_PASSWORD_RESET_RATE_PER_EMAIL", 3)
 # Two-factor sign-in (django-otp, newsroom/two_factor.py): any staff member may add an authenticator app; those
 # this list names must before they can do anything else. "superusers", "staff" (everyone), or role names.
 TWO_FACTOR_REQUIRED_FOR = env_list("NEWSROOM_2FA_REQUIRED_FOR")

@@ -80,3 +80,44 @@ def test_reset_form_reveals_nothing_about_an_address_without_a_staff_account(cli
     assert response.status_code == 302
     assert response.url == reverse("password_reset_done")
     assert mail.outbox == []
+
+
+def test_one_inbox_gets_at_most_three_reset_emails_an_hour_whoever_asks(client):
+    UserFactory(username="editor", email="editor@example.com", is_staff=True)
+    url = reverse("admin_password_reset")
+    for n in range(3):
+        sent = client.post(url, {"email": "Editor@Example.com"}, REMOTE_ADDR=f"203.0.113.{n + 1}")
+        assert sent.status_code == 302
+
+    refused = client.post(url, {"email": "editor@example.com"}, REMOTE_ADDR="198.51.100.9")
+
+    assert refused.status_code == 429
+    assert 1 <= int(refused["Retry-After"]) <= 3600
+    page = refused.content.decode()
+    assert "Too many password reset requests" in page
+    assert "no email was sent" in page
+    assert len(mail.outbox) == 3
+
+
+def test_an_address_without_an_account_is_limited_alike_so_the_limit_reveals_no_accounts(client):
+    url = reverse("admin_password_reset")
+    answers = [client.post(url, {"email": "nobody@example.com"}).status_code for _ in range(4)]
+
+    assert answers == [302, 302, 302, 429]
+    assert mail.outbox == []
+
+
+def test_one_connection_asking_for_many_inboxes_is_refused_before_the_form_is_read(client, settings):
+    settings.PASSWORD_RESET_RATE_PER_IP = 2
+    for n in range(3):
+        UserFactory(username=f"editor{n}", email=f"editor{n}@example.com", is_staff=True)
+    url = reverse("admin_password_reset")
+    for n in range(2):
+        assert client.post(url, {"email": f"editor{n}@example.com"}, REMOTE_ADDR="203.0.113.5").status_code == 302
+
+    refused = client.post(url, {"email": "editor2@example.com"}, REMOTE_ADDR="203.0.113.5")
+    other_connection = client.post(url, {"email": "editor2@example.com"}, REMOTE_ADDR="203.0.113.6")
+
+    assert refused.status_code == 429
+    assert other_connection.status_code == 302
+    assert [message.to for message in mail.outbox] == [[f"editor{n}@example.com"] for n in range(3)]

@@ -6,7 +6,7 @@ from django.core.cache import cache
 from django.urls import reverse
 
 from comments.models import Comment
-from comments.ratelimit import Limit, hit
+from newsroom.ratelimit import Limit, hit
 from tests.comments.posting import form_data
 from tests.factories import ArticleFactory
 
@@ -39,7 +39,7 @@ def test_another_app_server_counting_the_same_reader_uses_up_the_same_limit(redi
     limit = Limit(count=3, seconds=24 * 60 * 60)
     assert hit("shared", "203.0.113.5", limit) == 0
     code = (
-        "from comments.ratelimit import Limit, hit; "
+        "from newsroom.ratelimit import Limit, hit; "
         f"print([hit('shared', '203.0.113.5', Limit(count=3, seconds={limit.seconds})) for _ in range(2)])"
     )
     assert other_server(code) == "[0, 0]"  # its hits were the second and third

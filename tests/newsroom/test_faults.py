@@ -23,8 +23,8 @@ from reversion.models import Version
 
 from articles.models import Article
 from comments.models import Comment
-from comments.ratelimit import Limit, hit
 from newsroom.cache_backend import ResilientRedisCache
+from newsroom.ratelimit import Limit, hit
 from roles.groups import apply_roles
 from tests.articles.admin_forms import change_form_data, change_url
 from tests.comments.posting import form_data

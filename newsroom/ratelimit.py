@@ -1,4 +1,5 @@
-"""How many comments a reader may post: requests counted per key in the shared cache.
+"""How often one address or one email may do something that costs others (a comment posted, a password reset
+mail sent): requests counted per key in the shared cache.
 
 Counts live in Django's cache, so with REDIS_URL every app server adds to the same count; with the
 local-memory cache of development each process counts alone. While Redis is unreachable each process
