@@ -72,9 +72,7 @@ def _sleep_until(when: datetime) -> None:
     time.sleep(max(0.0, (when - timezone.now()).total_seconds()))
 
 
-def test_a_story_scheduled_just_after_the_home_page_expires_is_on_it_at_its_time_through_the_edge(
-    varnish, settings
-):
+def test_a_story_scheduled_just_after_the_home_page_expires_is_on_it_at_its_time_through_the_edge(varnish, settings):
     """The page's lifetime (2 s) ends before the story is due (4.5 s), but the edge must not serve the
     expired copy in grace once it is: its grace ends by the deadline too."""
     settings.NEWSROOM_PAGE_CACHE_SECONDS = 2
