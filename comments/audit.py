@@ -117,6 +117,7 @@ class CacheAudit:
         self.out = out
         self.editor = self._editor()
         self.counter = 0
+        self.previous: list[str] = []  # the pages compared last time, such as a story deleted since
 
     # The pages ---------------------------------------------------------------------------------------------
 
@@ -139,13 +140,19 @@ class CacheAudit:
 
     def warm(self) -> None:
         """Ask for every page once, so the caches hold a copy of each."""
-        for url in self.urls():
+        self.previous = self.urls()
+        for url in self.previous:
             self.client.get(url)
             if self.edge is not None:
                 self.edge.get(url)
 
     def compare(self, report: Report, after: str) -> None:
-        for url in self.urls():
+        urls = self.urls()
+        # A story deleted by this change has left urls(), but a copy of its page must not outlive it.
+        current = set(urls)
+        gone = [url for url in self.previous if url not in current]
+        self.previous = urls
+        for url in [*urls, *gone]:
             cached = self.client.get(url)
             if cached.get("X-Page-Cache") == "hit":
                 with override_settings(NEWSROOM_PAGE_CACHE=False):

@@ -84,3 +84,20 @@ def test_the_audit_finds_a_page_left_stale_by_a_change_that_purged_nothing():
     Article.objects.published().update(headline="Changed again behind its back")
     with pytest.raises(CommandError, match="stale pages"):
         call_command("cache_audit", changes=1, seed=5, stdout=StringIO())
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("page_cache", "newsroom_content")
+def test_the_audit_still_compares_the_address_of_a_story_gone_since_the_last_change():
+    """A story deleted (or moved) leaves the list of pages, but a cached copy of its old address must not outlive
+    it: the address is compared once more, after the change that took it away."""
+    from articles.models import Article
+    from comments.audit import CacheAudit, Report
+
+    auditor = CacheAudit(seed=1, host="localhost")
+    auditor.warm()
+    story = Article.objects.published().first()
+    Article.objects.filter(pk=story.pk).update(slug="moved-behind-the-caches-back")
+    report = Report()
+    auditor.compare(report, "a raw update")
+    assert f"{story.get_absolute_url()} (application cache) after a raw update" in report.stale
