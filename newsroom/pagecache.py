@@ -202,12 +202,10 @@ class PageCacheMiddleware:
                 # A second early: a cache in front counts from when it received the page, a moment later.
                 left = math.floor((when - current).total_seconds()) - 1
                 until = left if until is None else min(until, left)
-        if until is not None:
-            seconds = min(seconds, until)
-        grace = settings.NEWSROOM_STALE_SECONDS
-        if until is not None:
-            grace = min(grace, until - seconds)
-        return seconds, max(grace, 0)
+        if until is None:
+            return seconds, settings.NEWSROOM_STALE_SECONDS
+        seconds = min(seconds, until)
+        return seconds, max(0, min(settings.NEWSROOM_STALE_SECONDS, until - seconds))
 
     def from_cache(self, request: HttpRequest, entry: dict) -> HttpResponse:
         response = HttpResponse(b"" if request.method == "HEAD" else entry["content"], status=entry["status"])
