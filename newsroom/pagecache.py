@@ -162,15 +162,15 @@ class PageCacheMiddleware:
             # nothing would know how long it may (its deadlines are worked out only for the cache).
             patch_cache_control(response, public=True, no_cache=True)
             return get_conditional_response(request, etag=response["ETag"], response=response)
-        lifetime = self.lifetime(request, now)
+        lifetime, grace = self.lifetime(request, now)
         if lifetime < 1:
             patch_cache_control(response, public=True, no_cache=True)
             return get_conditional_response(request, etag=response["ETag"], response=response)
         control = {"public": True, "max_age": min(settings.NEWSROOM_BROWSER_MAX_AGE, lifetime), "s_maxage": lifetime}
-        if lifetime == settings.NEWSROOM_PAGE_CACHE_SECONDS and settings.NEWSROOM_STALE_SECONDS:
-            # Serving the old copy while a fresh one is fetched is right only for a page that was not due to
-            # change at its expiry; a purge removes copies outright, so stale ones are never purged ones.
-            control["stale_while_revalidate"] = settings.NEWSROOM_STALE_SECONDS
+        if grace:
+            # Serving the old copy while a fresh one is fetched is right only while the page cannot have changed
+            # by itself; a purge removes copies outright, so stale ones are never purged ones.
+            control["stale_while_revalidate"] = grace
         patch_cache_control(response, **control)
         if keys:
             response["xkey"] = response["Surrogate-Key"] = " ".join(keys)
@@ -189,16 +189,23 @@ class PageCacheMiddleware:
         response["X-Page-Cache"] = "miss"
         return get_conditional_response(request, etag=response["ETag"], last_modified=int(now), response=response)
 
-    def lifetime(self, request: HttpRequest, now: float) -> int:
-        """Seconds the page may be kept: PAGE_CACHE_SECONDS, or less when it changes by itself sooner."""
+    def lifetime(self, request: HttpRequest, now: float) -> tuple[int, int]:
+        """Seconds the page may be kept (PAGE_CACHE_SECONDS, or less when it changes by itself sooner), and
+        seconds a cache in front may serve it past that while it fetches a fresh copy (STALE_SECONDS, or less:
+        never past the page's next change by itself, such as a scheduled story falling due just after expiry)."""
         seconds = settings.NEWSROOM_PAGE_CACHE_SECONDS
+        until = None  # whole seconds, less the margin, before the page changes by itself
         current = timezone.now()
         for deadline in surrogate.deadlines_of(request):
             when = deadline(request.page_began)
             if when is not None:
                 # A second early: a cache in front counts from when it received the page, a moment later.
-                seconds = min(seconds, math.floor((when - current).total_seconds()) - 1)
-        return seconds
+                left = math.floor((when - current).total_seconds()) - 1
+                until = left if until is None else min(until, left)
+        if until is None:
+            return seconds, settings.NEWSROOM_STALE_SECONDS
+        seconds = min(seconds, until)
+        return seconds, max(0, min(settings.NEWSROOM_STALE_SECONDS, until - seconds))
 
     def from_cache(self, request: HttpRequest, entry: dict) -> HttpResponse:
         response = HttpResponse(b"" if request.method == "HEAD" else entry["content"], status=entry["status"])

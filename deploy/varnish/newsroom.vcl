@@ -74,6 +74,13 @@ sub vcl_backend_response {
         set beresp.uncacheable = true;
         return (deliver);
     }
+    # A 304 to Varnish's conditional request, from the application's own copy, carries no Age (Django's 304 keeps
+    # only a few headers), so Varnish would count the page's s-maxage afresh from now and keep it past the moment
+    # it changes by itself (a scheduled story falls due). The application dates each page by when it made it
+    # (Last-Modified, whole seconds): the copy's life is counted from then, as the application counts its own.
+    if (beresp.was_304 && beresp.http.xkey && beresp.http.Last-Modified) {
+        set beresp.ttl = beresp.ttl - (now - std.time(beresp.http.Last-Modified, now));
+    }
     # s-maxage gives beresp.ttl (Varnish reads it before max-age). Serve an expired copy while a new one is
     # fetched only as long as the page allows (stale-while-revalidate, absent on pages due to change at expiry).
     if (beresp.http.Cache-Control ~ "stale-while-revalidate=[0-9]+") {

@@ -247,6 +247,20 @@ def test_a_listing_is_kept_only_until_the_next_scheduled_story_appears(client, s
     assert "Scheduled for later" in response.content.decode()
 
 
+def test_a_cache_in_front_may_serve_a_page_stale_only_until_a_story_scheduled_after_its_expiry_appears(
+    client, story, settings
+):
+    """stale-while-revalidate lets a cache in front serve an expired copy a while longer: never into the time a
+    scheduled story appears, even when that falls just after the copy's own end."""
+    home = reverse("articles:home")
+    lifetime = settings.NEWSROOM_PAGE_CACHE_SECONDS
+    ArticleFactory(status="published", published_at=timezone.now() + timedelta(seconds=lifetime + 10))
+    control = get(client, home)["Cache-Control"]
+    assert f"s-maxage={lifetime}" in control
+    grace = re.search(r"stale-while-revalidate=(\d+)", control)
+    assert lifetime + (int(grace.group(1)) if grace else 0) < lifetime + 10, control
+
+
 def test_an_article_is_kept_only_until_its_comments_close(client, settings):
     settings.COMMENTS_CLOSE_AFTER_DAYS = 1
     story = ArticleFactory(published=True, published_at=timezone.now() - timedelta(hours=23, minutes=58))

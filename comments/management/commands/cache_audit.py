@@ -1,12 +1,12 @@
 """manage.py cache_audit: random editorial changes, each followed by a comparison of every cached page with a fresh
-render (newsroom/audit.py). Exits non-zero when any page was stale. Changes the data: run it on a copy."""
+render (comments/audit.py). Exits non-zero when any page was stale. Changes the data: run it on a copy."""
 
 import time
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from newsroom.audit import run_audit
+from comments.audit import run_audit
 
 
 class Command(BaseCommand):
@@ -29,18 +29,29 @@ class Command(BaseCommand):
             help="Address of a Varnish in front of this site's server (e.g. http://127.0.0.1:6081): pages are also "
             "compared as it serves them. The server behind it must use this database and purge that Varnish.",
         )
+        parser.add_argument(
+            "--max-stories",
+            type=int,
+            help="Delete a story rather than write a new one once the site has this many (default: no limit). Each "
+            "change costs a render of every page, so a long run on a small copy stays quick.",
+        )
 
-    def handle(self, *args, changes: int, seed: int | None, host: str, edge: str, **options) -> None:
+    def handle(
+        self, *args, changes: int, seed: int | None, host: str, edge: str, max_stories: int | None, **options
+    ) -> None:
         if not settings.NEWSROOM_PAGE_CACHE:
             raise CommandError("NEWSROOM_PAGE_CACHE is off: there is no page cache to audit.")
         if changes < 1:
             raise CommandError("--changes must be at least 1.")
         seed = int(time.time()) if seed is None else seed
         self.stdout.write(f"Cache audit: {changes} changes, seed {seed}{f', through {edge}' if edge else ''}.")
-        report = run_audit(changes=changes, seed=seed, host=host, edge_url=edge, out=self.stdout)
+        started = time.monotonic()
+        report = run_audit(
+            changes=changes, seed=seed, host=host, edge_url=edge, out=self.stdout, max_stories=max_stories
+        )
         self.stdout.write(
-            f"{len(report.changes)} changes, {report.pages_compared} cached pages compared, "
-            f"{len(report.stale)} stale."
+            f"{len(report.changes)} changes, {report.pages_compared} cached pages compared in "
+            f"{time.monotonic() - started:.0f} s, {len(report.stale)} stale."
         )
         if report.stale:
             raise CommandError(f"{len(report.stale)} stale pages (seed {seed}).")
