@@ -229,6 +229,8 @@ def main() -> None:
             "DJANGO_ALLOWED_HOSTS": "testserver",
             "DJANGO_MEDIA_ROOT": str(Path(tmp) / "media"),
             "DJANGO_LOG_LEVEL": "WARNING",
+            # The pages as rendered: with the page cache on, every request after the first was a cache hit.
+            "NEWSROOM_PAGE_CACHE": "0",
         }
         sides = {
             "demo": (options.demo_database or f"sqlite:///{Path(tmp) / 'demo.sqlite3'}", DEMO_ARTICLES, DEMO_COMMENTS),
