@@ -11,6 +11,7 @@ import io
 import json
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 from django.db import connection
 from django.db.models import Count, Q
@@ -18,6 +19,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from articles.models import Article
+from comments.models import Comment
 
 pytestmark = pytest.mark.django_db
 
@@ -28,17 +30,18 @@ pytestmark = pytest.mark.django_db
 STORIES, COMMENTS, COPIES = 1000, 30000, 20
 
 
-def scans(plan: dict) -> list[tuple[str, str, str]]:
-    """(table, node type, index) for every node of the plan that reads a table or an index."""
+def scans(plan: dict) -> list[tuple[str, str, str, str]]:
+    """(table, node type, index, index condition) for every node of the plan that reads a table or an index."""
     found = []
     if "Relation Name" in plan or "Index Name" in plan:
-        found.append((plan.get("Relation Name", ""), plan["Node Type"], plan.get("Index Name", "")))
+        read = (plan.get("Relation Name", ""), plan["Node Type"], plan.get("Index Name", ""))
+        found.append((*read, plan.get("Index Cond", "")))
     for child in plan.get("Plans", []):
         found += scans(child)
     return found
 
 
-def planned_scans(client, url: str) -> dict[str, list[tuple[str, str, str]]]:
+def planned_scans(client, url: str) -> dict[str, list[tuple[str, str, str, str]]]:
     """What the database would read for each query the page made (by its SQL), planned afresh with the
     statistics."""
     with CaptureQueriesContext(connection) as queries:
@@ -55,15 +58,15 @@ def planned_scans(client, url: str) -> dict[str, list[tuple[str, str, str]]]:
     return found
 
 
-def sequential_reads(found: dict[str, list[tuple[str, str, str]]], tables: tuple[str, ...]) -> dict[str, str]:
+def sequential_reads(found: dict[str, list[tuple[str, str, str, str]]], tables: tuple[str, ...]) -> dict[str, str]:
     """The queries that would read one of `tables` whole, with the table."""
     return {
-        sql: table for sql, read in found.items() for table, node, _ in read if table in tables and node == "Seq Scan"
+        sql: table for sql, read in found.items() for table, node, *_ in read if table in tables and node == "Seq Scan"
     }
 
 
-def indexes_used(found: dict[str, list[tuple[str, str, str]]]) -> set[str]:
-    return {index for read in found.values() for _, _, index in read if index}
+def indexes_used(found: dict[str, list[tuple[str, str, str, str]]]) -> set[str]:
+    return {index for read in found.values() for _, _, index, _ in read if index}
 
 
 def copy_stories(times: int) -> None:
@@ -98,11 +101,15 @@ def test_the_article_page_reads_its_comments_and_related_stories_through_indexes
     copy_stories(COPIES)  # the related stories are chosen among them, and a small table is read whole
     approved = Count("comments", filter=Q(comments__status="approved"))
     talked = Article.objects.published().annotate(n=approved).order_by("-n", "pk").first()
-    assert talked.n >= 50  # the archive crowds comments on a few stories
+    # The archive crowds comments on a few stories: this one's threads fill more than one page.
+    assert Comment.objects.threads().filter(article=talked).count() > settings.COMMENTS_THREADS_PER_PAGE
     found = planned_scans(client, talked.get_absolute_url())
     indexes = indexes_used(found)
     # The page's comments, and the count of its threads, found from the story's own entries.
     assert indexes & {"comment_thread_idx", "comment_article_idx"}, found
+    # ...and only the story's: every index read of comments is by article, or by id for a comment already found.
+    by_index = [(index, cond) for read in found.values() for _, _, index, cond in read if index.startswith("comment")]
+    assert all("article_id" in cond or cond.startswith("(id =") for _, cond in by_index), by_index
     # Related stories: a handful of candidates read by primary key, never every story checked against them. (The
     # copies have no tags, so the tag table stays small enough to be read whole; test_listing_plans.py has the tag
     # pages read it through its index.)
