@@ -6,9 +6,10 @@ one never leads and is never related, and both cost a fixed number of queries wh
 import operator
 from functools import reduce
 
+from django.db import connection
 from django.db.models import Case, Count, IntegerField, Max, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
-from django.db.models.query import prefetch_related_objects
+from django.db.models.query import QuerySet, prefetch_related_objects
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -54,6 +55,16 @@ def home_page(request: HttpRequest) -> tuple[Article | None, KeysetPage]:
     return lead, page
 
 
+def _any_of(candidates: list[QuerySet]) -> Q:
+    """Stories whose id one of the `candidates` subqueries gives. Where the database allows a LIMIT inside a
+    UNION (PostgreSQL), one IN over the union, whose handful of ids are then read by primary key: the same test
+    written `id IN (a) OR id IN (b)` made PostgreSQL read the whole articles table and check every row against
+    both lists (a sequential scan, 24 ms at 60,000 stories and growing with the archive)."""
+    if len(candidates) > 1 and connection.features.supports_slicing_ordering_in_compound:
+        return Q(pk__in=candidates[0].union(*candidates[1:]))
+    return reduce(operator.or_, (Q(pk__in=ids) for ids in candidates))
+
+
 def related_articles(article: Article, count: int = RELATED_COUNT) -> list[Article]:
     """Up to `count` published stories to read next: those sharing the most tags with `article` first,
     then those in its section, newest first within each; never the article itself.
@@ -93,7 +104,7 @@ def related_articles(article: Article, count: int = RELATED_COUNT) -> list[Artic
             .order_by("-shared", "-same_section", "-published_at", "-content_object_id")
             .values("content_object_id")[:count]
         )
-        candidates.append(Q(pk__in=best_by_tags))
+        candidates.append(best_by_tags)
     if article.section_id is not None:
         newest_in_section = (
             Article.objects.published()
@@ -102,7 +113,7 @@ def related_articles(article: Article, count: int = RELATED_COUNT) -> list[Artic
             .order_by("-published_at", "-pk")
             .values("pk")[:count]
         )
-        candidates.append(Q(pk__in=newest_in_section))
+        candidates.append(newest_in_section)
     shared = (
         TaggedArticle.objects.filter(tag_id__in=tag_ids, content_object_id=OuterRef("pk"))
         .order_by()
@@ -111,7 +122,7 @@ def related_articles(article: Article, count: int = RELATED_COUNT) -> list[Artic
         .values("shared")
     )
     related = list(
-        Article.objects.filter(reduce(operator.or_, candidates))
+        Article.objects.filter(_any_of(candidates))
         .with_card_columns()
         .annotate(
             shared_tags=Coalesce(Subquery(shared, output_field=IntegerField()), Value(0)) if tag_ids else Value(0),

@@ -145,6 +145,10 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # A database host that stopped answering is reported (a 503 page) within seconds, not minutes.
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)
+    # No JIT compilation: it pays off for reports that run for seconds, and a page's queries run for milliseconds.
+    # On a 100,000-story archive the related-stories query's estimated cost crossed jit_above_cost, and PostgreSQL
+    # spent 5 s compiling it for a query that then ran in 0.5 s (docs/performance.md, "A newsroom's archive").
+    DATABASES["default"]["OPTIONS"].setdefault("options", "-c jit=off")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Redis is shared by every app server in production; without REDIS_URL each process keeps

@@ -10,6 +10,7 @@ lockout count requests to both. Nothing of this may live in one process's memory
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import os
 import re
@@ -28,9 +29,11 @@ from django.db import connection
 
 from articles.models import Article
 from comments.models import Comment
+from tests.articles.admin_forms import change_form_data
 from tests.factories import ArticleFactory, AuthorFactory, UserFactory
 from tests.images.files import image_bytes
-from tests.services import free_port
+from tests.services import free_port, script
+from tests.varnish import VCL, Varnish, require_varnishd, running_varnishd
 
 REPO = Path(__file__).resolve().parent.parent
 PASSWORD = "correct horse battery staple 42"
@@ -147,8 +150,9 @@ class AppServer:
             self.process.kill()
 
 
-@pytest.fixture
-def servers(request, tmp_path) -> Iterator[tuple[AppServer, AppServer]]:
+@contextlib.contextmanager
+def app_servers(request, tmp_path: Path, edge_url: str = "") -> Iterator[tuple[AppServer, AppServer]]:
+    """Two gunicorns on the test's PostgreSQL, Redis and bucket, purging the edge at `edge_url` if one is given."""
     if connection.vendor != "postgresql":
         pytest.skip("DATABASE_URL is not set: this run is on SQLite (app servers share PostgreSQL).")
     redis_url = request.getfixturevalue("redis_url")
@@ -173,6 +177,7 @@ def servers(request, tmp_path) -> Iterator[tuple[AppServer, AppServer]]:
         "NEWSROOM_IMAGE_FORMATS": "jpeg",
         "NEWSROOM_IMAGE_WIDTHS": "480",
         "NEWSROOM_IMAGE_PHOTO_WIDTHS": "128",
+        "NEWSROOM_EDGE_PURGE_URLS": edge_url,
     }
     env.pop("DJANGO_DEBUG", None)
     # Production serves hashed static files from the manifest collectstatic writes (make serve runs it too).
@@ -188,6 +193,30 @@ def servers(request, tmp_path) -> Iterator[tuple[AppServer, AppServer]]:
     finally:
         first.stop()
         second.stop()
+
+
+@pytest.fixture
+def servers(request, tmp_path) -> Iterator[tuple[AppServer, AppServer]]:
+    with app_servers(request, tmp_path) as both:
+        yield both
+
+
+@pytest.fixture
+def edge(request, tmp_path) -> Iterator[tuple[Varnish, AppServer, AppServer]]:
+    """One varnishd in front of both app servers (deploy/varnish/app-servers.vcl, a round-robin director), purged
+    by both, as docs/deployment.md sets several app servers up."""
+    require_varnishd()
+    port = free_port()
+    with app_servers(request, tmp_path, edge_url=f"http://127.0.0.1:{port}/") as (first, second):
+        folder = tmp_path / "varnish"
+        folder.mkdir()
+        # newsroom.vcl's default backend is the first app server; app-servers.vcl adds the second.
+        (folder / "newsroom.vcl").write_text(script("serve").vcl_with_backend(VCL.read_text(), "127.0.0.1", first.port))
+        several = (VCL.parent / "app-servers.vcl").read_text()
+        several = several.replace("@BACKEND2_HOST@", "127.0.0.1").replace("@BACKEND2_PORT@", str(second.port))
+        (folder / "app-servers.vcl").write_text(several)
+        with running_varnishd(folder / "app-servers.vcl", folder, port=port) as varnish:
+            yield varnish, first, second
 
 
 def sign_in(visitor: Visitor, server: str, username: str, password: str) -> Answer:
@@ -301,3 +330,75 @@ def test_two_app_servers_behave_as_one_site(servers, settings):
         assert sign_in(intruder, (one, two)[attempt % 2], "chief", "wrong guess").status == 200
     assert sign_in(intruder, one, "chief", "wrong guess").status == 429
     assert sign_in(Visitor(), two, "chief", PASSWORD).status == 429
+
+
+def backend_requests(varnish: Varnish) -> dict[str, int]:
+    """How many requests the edge sent to each app server, by backend name, from varnishstat's counters."""
+    stats = subprocess.run(
+        [str(Path(varnish.varnishadm).with_name("varnishstat")), "-n", varnish.workdir, "-1", "-f", "VBE.*.req"],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    counts: dict[str, int] = {}
+    for line in stats.splitlines():
+        name, value = line.split()[:2]
+        backend = name.rsplit(".", 2)[-2]
+        counts[backend] = counts.get(backend, 0) + int(value)
+    return counts
+
+
+def test_an_edit_or_approval_on_either_server_reaches_readers_through_the_edge(edge, settings):
+    varnish, first, second = edge
+    one, two = first.url, second.url
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.PBKDF2PasswordHasher"]  # what the servers check
+    editor = UserFactory(username="chief", is_staff=True, is_superuser=True)
+    editor.set_password(PASSWORD)
+    editor.save()
+    article = ArticleFactory(published=True, headline="Wagner exits Mali", authors=[AuthorFactory()])
+    path = article.get_absolute_url()
+    desk, reader = Visitor(), Visitor()
+    assert sign_in(desk, one, "chief", PASSWORD).status == 302
+
+    # A second anonymous request through the edge is answered by the edge.
+    assert varnish.get(path).headers["x-cache"] == "MISS"
+    cached = varnish.get(path)
+    assert cached.headers["x-cache"] == "HIT" and "Wagner exits Mali" in cached.body
+    # The second app server has the page in its own (shared) page cache too.
+    reader.get(two, path)
+    assert reader.get(two, path).headers["x-page-cache"] == "hit"
+
+    # An edit saved through the first server's admin...
+    change = f"/admin/articles/article/{article.pk}/change/"
+    token = hidden(desk.get(one, change).text, "csrfmiddlewaretoken")
+    edit = change_form_data(article, headline="Wagner leaves Mali", csrfmiddlewaretoken=token, _save="Save")
+    saved = desk.post(one, change, edit)
+    assert saved.status == 302, saved.text[:2000]
+    # ...is on the second server's next answer, rendered afresh, and on the edge's.
+    direct = reader.get(two, path)
+    assert direct.headers["x-page-cache"] == "miss" and "Wagner leaves Mali" in direct.text
+    fresh = varnish.get(path)
+    assert fresh.headers["x-cache"] == "MISS" and "Wagner leaves Mali" in fresh.body
+    assert "Wagner exits Mali" not in fresh.body
+    assert varnish.get(path).headers["x-cache"] == "HIT"
+
+    # A comment posted on the first server and approved on the second shows through the edge at once.
+    assert post_comment(reader, one, article, 1).status == 302
+    comment = Comment.objects.get(body__startswith="Comment number 1")
+    assert comment.status == Comment.Status.PENDING
+    held = varnish.get(path)
+    assert held.headers["x-cache"] == "HIT" and "Comment number 1" not in held.body
+    changelist = desk.get(two, "/admin/comments/comment/")
+    approve = {
+        "action": "approve",
+        "_selected_action": [comment.pk],
+        "index": 0,
+        "csrfmiddlewaretoken": hidden(changelist.text, "csrfmiddlewaretoken"),
+    }
+    assert desk.post(two, "/admin/comments/comment/", approve).status == 302
+    shown = varnish.get(path)
+    assert shown.headers["x-cache"] == "MISS" and "Comment number 1" in shown.body
+
+    # The edge spread its misses over both app servers (round robin), so both rendered pages for it.
+    served = backend_requests(varnish)
+    assert served.get("default", 0) > 0 and served.get("app2", 0) > 0, served

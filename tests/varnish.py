@@ -2,6 +2,7 @@
 Registered as a plugin by tests/conftest.py. Skips (fails where NEWSROOM_REQUIRE_SERVICES=1) without varnishd or
 its xkey module (Debian's varnish and varnish-modules)."""
 
+import contextlib
 import glob
 import http.client
 import shutil
@@ -61,21 +62,21 @@ def _xkey_installed() -> bool:
     return any(glob.glob(pattern) for pattern in patterns)
 
 
-@pytest.fixture(scope="module")
-def varnishd(live_server, tmp_path_factory) -> Iterator[Varnish]:
-    """varnishd with the project's VCL, its backend the live server: started once per module (compiling the VCL
-    takes seconds), emptied before each test by `varnish`."""
+def require_varnishd() -> tuple[str, str]:
+    """varnishd and varnishadm, or a skip (a failure under NEWSROOM_REQUIRE_SERVICES=1) saying what is missing."""
     varnishd_path, varnishadm_path = shutil.which("varnishd"), shutil.which("varnishadm")
     if varnishd_path is None or varnishadm_path is None:
         require_service("varnishd is not installed (apt-get install varnish varnish-modules)")
     if not _xkey_installed():
         require_service("the xkey vmod is not installed (apt-get install varnish-modules)")
-    folder = tmp_path_factory.mktemp("varnish")
-    backend = urlsplit(live_server.url)
-    vcl = folder / "newsroom.vcl"
-    # Pointed at the live server as `make serve` points it at gunicorn.
-    vcl.write_text(script("serve").vcl_with_backend(VCL.read_text(), "127.0.0.1", backend.port))
-    port = free_port()
+    return varnishd_path, varnishadm_path
+
+
+@contextlib.contextmanager
+def running_varnishd(vcl: Path, folder: Path, port: int = 0) -> Iterator[Varnish]:
+    """varnishd started with `vcl` (its backends already filled in) on `port` or a free one, stopped on leaving."""
+    varnishd_path, varnishadm_path = require_varnishd()
+    port = port or free_port()
     workdir = folder / "work"
     # -j none: no switch to the varnish user, who could not read the test's private temporary folder.
     command = [varnishd_path, "-F", "-j", "none", "-a", f"127.0.0.1:{port}", "-f", str(vcl), "-n", str(workdir)]
@@ -105,6 +106,20 @@ def varnishd(live_server, tmp_path_factory) -> Iterator[Varnish]:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+@pytest.fixture(scope="module")
+def varnishd(live_server, tmp_path_factory) -> Iterator[Varnish]:
+    """varnishd with the project's VCL, its backend the live server: started once per module (compiling the VCL
+    takes seconds), emptied before each test by `varnish`."""
+    require_varnishd()
+    folder = tmp_path_factory.mktemp("varnish")
+    backend = urlsplit(live_server.url)
+    vcl = folder / "newsroom.vcl"
+    # Pointed at the live server as `make serve` points it at gunicorn.
+    vcl.write_text(script("serve").vcl_with_backend(VCL.read_text(), "127.0.0.1", backend.port))
+    with running_varnishd(vcl, folder) as varnish:
+        yield varnish
 
 
 @pytest.fixture
