@@ -180,8 +180,9 @@ def test_an_unknown_sitemap_is_a_404(client):
 def test_sitemap_query_counts_do_not_grow_with_rows(client, django_assert_num_queries, rows):
     for _ in range(rows):
         tagged_story(published=True)
-    info = "per sitemap: its latest date, and its blocks for those paged by blocks (not sections and corrections)"
-    with django_assert_num_queries(8, info=info):
+    info = "per sitemap: its latest date (the stories': newest edit, newest publication), and its blocks for those "
+    info += "paged by blocks (not sections and corrections)"
+    with django_assert_num_queries(9, info=info):
         assert len(entries(fetch(client, reverse("sitemap")))) == 5
     for door in DOORS:
         queries = 2 if door in ("tags", "authors") else 1
@@ -270,3 +271,16 @@ def test_a_copy_whose_canonical_address_is_the_original_is_in_no_sitemap(client)
     assert absolute(own.get_absolute_url()) in listed and absolute(own.get_absolute_url()) in news_listed
     assert absolute(pointed.get_absolute_url()) not in listed
     assert absolute(pointed.get_absolute_url()) not in news_listed
+
+
+def test_a_tag_without_a_recent_story_is_listed_without_a_date(client, monkeypatch):
+    """Tags and authors are dated from the newest stories only (RECENT_STORIES, 1,000 on the site): an older
+    tag page is listed undated, which the protocol allows, rather than dated by reading every tag row."""
+    monkeypatch.setattr("articles.sitemaps.RECENT_STORIES", 1)
+    ArticleFactory(status=Article.Status.PUBLISHED, published_at=timezone.now() - timedelta(days=9), tags=["Gao"])
+    newest = ArticleFactory(published=True, tags=["Mopti"])
+    listed = entries(fetch(client, section_path("tags")))
+    assert listed == {
+        absolute(reverse("articles:tag", kwargs={"slug": "gao"})): None,
+        absolute(reverse("articles:tag", kwargs={"slug": "mopti"})): day(newest.published_at),
+    }
