@@ -9,7 +9,8 @@ suite, since the machines are shared and noisy.
 
     make bench-archive                                        # SQLite, 100,000 stories (about 15 minutes to make)
     .venv/bin/python scripts/bench_archive.py --articles 10000 --comments 100000
-    .venv/bin/python scripts/bench_archive.py --archive-database sqlite:///var/archive.sqlite3   # made once, reused
+    BENCH_MEDIA_ROOT=var/bench-media \
+        .venv/bin/python scripts/bench_archive.py --archive-database sqlite:///var/archive.sqlite3   # made once, reused
     .venv/bin/python scripts/bench_archive.py \\
         --demo-database postgres://postgres@127.0.0.1:5432/bench_demo \\
         --archive-database postgres://postgres@127.0.0.1:5432/bench_archive
@@ -227,7 +228,9 @@ def main() -> None:
             "DJANGO_DEBUG": "0",
             "DJANGO_SECRET_KEY": os.environ.get("DJANGO_SECRET_KEY", "benchmark-only-not-secret"),
             "DJANGO_ALLOWED_HOSTS": "testserver",
-            "DJANGO_MEDIA_ROOT": str(Path(tmp) / "media"),
+            # A reused archive's pictures were made under an earlier run's media folder, gone with it: give that
+            # run and the later ones one folder with BENCH_MEDIA_ROOT, or pages showing them fail.
+            "DJANGO_MEDIA_ROOT": os.environ.get("BENCH_MEDIA_ROOT") or str(Path(tmp) / "media"),
             "DJANGO_LOG_LEVEL": "WARNING",
         }
         sides = {
