@@ -61,11 +61,18 @@ class BlockSitemap(Sitemap):
         """Each row of a page as (path, lastmod), newest last."""
         raise NotImplementedError
 
-    def page_numbers(self) -> list[int]:
-        """The pages that list at least one address, in order; the first page always, as Django's does."""
-        return sorted({1, *(block + 1 for block in nonempty_blocks(self.listed(), self.limit))})
+    def page_numbers(self) -> list[int | None]:
+        """The pages that list at least one address, in order: the first as the bare address (None), which
+        lists the first block holding a row, the others by number; the bare address alone when none does."""
+        blocks = nonempty_blocks(self.listed(), self.limit)
+        return [None, *(block + 1 for block in blocks[1:])]
 
-    def page_entries(self, page: int) -> list[tuple[str, datetime | None]]:
+    def page_entries(self, page: int | None) -> list[tuple[str, datetime | None]]:
+        if page is None:
+            # Ids need not start at 1 (an import, a database's sequence): the bare address is the first block
+            # holding a row, found by one seek.
+            first = self.listed().order_by("pk").values_list("pk", flat=True).first()
+            page = 1 if first is None else first // self.limit + 1
         block = page - 1
         return self.entries(self.listed().filter(pk__gte=block * self.limit, pk__lt=(block + 1) * self.limit))
 
@@ -282,8 +289,8 @@ def sitemap_index(request: HttpRequest) -> HttpResponse:
         site = sitemap_class()
         url = base + reverse("sitemap_section", kwargs={"section": name})
         lastmod = site.get_latest_lastmod()
-        pages = site.page_numbers() if isinstance(site, BlockSitemap) else [1]
-        listed += [(url if page == 1 else f"{url}?p={page}", lastmod) for page in pages]
+        pages = site.page_numbers() if isinstance(site, BlockSitemap) else [None]
+        listed += [(url if page is None else f"{url}?p={page}", lastmod) for page in pages]
     lines = [
         f"<sitemap><loc>{escape(url)}</loc>"
         + (f"<lastmod>{timezone.localtime(lastmod).isoformat()}</lastmod>" if lastmod else "")
@@ -301,14 +308,14 @@ def sitemap_section(request: HttpRequest, section: str) -> HttpResponse:
     if section not in SITEMAPS:
         raise Http404(f"No sitemap {section!r}.")
     site = SITEMAPS[section]()
-    page = request.GET.get("p", "1")
-    if not page.isdigit() or not 1 <= int(page) <= MAX_PAGE:
+    page = request.GET.get("p")
+    if page is not None and not (page.isascii() and page.isdigit() and 1 <= int(page) <= MAX_PAGE):
         raise Http404(f"No page {page!r}.")
     if isinstance(site, BlockSitemap):
-        entries = site.page_entries(int(page))
+        entries = site.page_entries(None if page is None else int(page))
     else:
-        entries = _entries_of(site) if page == "1" else []
-    if not entries and page != "1":
+        entries = _entries_of(site) if page in (None, "1") else []
+    if not entries and page is not None:
         raise Http404(f"Page {page} is empty.")
     base = f"{request.scheme}://{request.get_host()}"
     lines = [
