@@ -10,11 +10,8 @@ same functions (sanitize_html for bodies, render_comment_text and fingerprint fo
 root as Comment.save sets it, taggit's slug rule). The full-text index is the database's own (triggers
 fire on every inserted row, migration 0009_search_index), and comment counts are counted at query time,
 so neither needs anything from here. Pictures go through the image pipeline once each (clean copy and
-renditions) and are then shared by many rows.
-
-Shared pictures are for an archive that is measured, not edited: deleting one of its stories deletes
-the picture's files with it (images/services.py deletes a row's files), and the others sharing them lose
-their picture.
+renditions) and are then shared by many rows; deleting or re-illustrating one story leaves a picture's
+files while another row still shows it (images/services.py, delete_unused_files).
 """
 
 from __future__ import annotations

@@ -133,6 +133,11 @@ def search(articles: QuerySet, raw: str) -> QuerySet:
     return _search_sqlite(articles, query)
 
 
+def recency_weight(age_in_days: float) -> float:
+    """The recency weight of a match, as _recency() computes it in SQL."""
+    return 1.0 / (1.0 + age_in_days / RECENCY_DAYS)
+
+
 def _recency(age_in_days: Func) -> Func:
     template = f"(1.0 / (1.0 + %(expressions)s / {RECENCY_DAYS:.1f}))"
     return Func(age_in_days, template=template, output_field=FloatField())
@@ -262,6 +267,38 @@ def _search_sqlite(articles: QuerySet, query: ReaderQuery) -> QuerySet:
         )
         .order_by("-search_rank", "-published_at", "-pk")
     )
+
+
+def sqlite_relevance(match: str, limit: int, using: str = DEFAULT_DB_ALIAS) -> tuple[dict[int, float], bool]:
+    """The relevance of the newest `limit` articles matching an FTS5 expression, by id, in one pass over the
+    index, and whether more match. Newest by rowid, the order stories were created in, which FTS5 walks
+    without reading the other matches: ranking every match of a common word costs in proportion to the
+    archive, and the recency weight puts old matches far below new ones anyway."""
+    weights = ", ".join(str(w) for w in SQLITE_COLUMN_WEIGHTS)
+    with connections[using].cursor() as cursor:
+        cursor.execute(
+            # Constants only: the reader's text travels as a parameter.
+            f"SELECT rowid, -bm25({SQLITE_TABLE}, {weights}) FROM {SQLITE_TABLE} WHERE {SQLITE_TABLE} MATCH %s "  # noqa: S608
+            "ORDER BY rowid DESC LIMIT %s",
+            [match, limit + 1],
+        )
+        rows = cursor.fetchall()
+    return dict(rows[:limit]), len(rows) > limit
+
+
+def sqlite_highlights(match: str, ids: list[int], using: str = DEFAULT_DB_ALIAS) -> dict[int, tuple[str, str, str]]:
+    """Marked headline, summary and body excerpt of the given articles under an FTS5 expression: one query
+    for a page of results, FTS5 seeking to each rowid."""
+    marks = f"'{START}', '{STOP}'"
+    placeholders = ", ".join(["%s"] * len(ids))
+    with connections[using].cursor() as cursor:
+        cursor.execute(
+            f"SELECT rowid, highlight({SQLITE_TABLE}, 0, {marks}), highlight({SQLITE_TABLE}, 1, {marks}), "  # noqa: S608
+            f"snippet({SQLITE_TABLE}, 2, {marks}, '…', {EXCERPT_WORDS}) FROM {SQLITE_TABLE} "
+            f"WHERE {SQLITE_TABLE} MATCH %s AND rowid IN ({placeholders})",
+            [match, *ids],
+        )
+        return {row[0]: row[1:] for row in cursor.fetchall()}
 
 
 # Highlights --------------------------------------------------------------------------------------------

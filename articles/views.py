@@ -3,7 +3,7 @@ previews."""
 
 from django.conf import settings
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import patch_cache_control
@@ -14,6 +14,7 @@ from articles.curation import home_page, related_articles
 from articles.models import Article, Correction, Section
 from articles.preview import PreviewLinkExpired, article_id_from_link, may_preview
 from articles.search import has_marks, marked_html, parse
+from articles.search_results import search_results
 from comments.conversation import conversation_context
 from newsroom import surrogate
 from newsroom.pagecache import public_page
@@ -170,17 +171,14 @@ def search(request: HttpRequest) -> HttpResponse:
     query = parse(request.GET.get("q", ""))
     context: dict = {"query": query.text, "section": None, "sections": [], "page": None}
     if query.text:
-        results = Article.objects.published().search(query.text)
-        sections = results.order_by().values("section__slug", "section__name").annotate(count=Count("pk"))
-        context["sections"] = sorted(
-            (row for row in sections if row["section__slug"]), key=lambda row: (-row["count"], row["section__name"])
-        )
-        context["total"] = sum(row["count"] for row in sections)
+        results = search_results(Article.objects.published(), query.text)
+        context["sections"], context["total"], context["capped"] = results.sections(), results.total, results.capped
         chosen = request.GET.get("section", "")
         context["section"] = next((row for row in context["sections"] if row["section__slug"] == chosen), None)
         if context["section"] is not None:
-            results = results.filter(section__slug=chosen)
-        context["page"] = page = paginate(request, results.for_listing())
+            results = results.in_section(chosen)
+        results.articles = results.articles.for_listing()
+        context["page"] = page = results.page(request.GET.get("page"), settings.ARTICLES_PER_PAGE)
         context["results"] = [
             {
                 "article": article,

@@ -8,7 +8,7 @@ committed row still points to; files made by a save that fails are deleted strai
 """
 
 import logging
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import partial
@@ -18,7 +18,7 @@ from django.core.files.base import ContentFile, File
 from django.core.files.storage import Storage
 from django.db import models, transaction
 
-from images.fields import PictureField
+from images.fields import PictureField, picture_fields
 from images.renditions import delete_files, make_renditions, rendition_files, rendition_folder, spec_key
 from images.uploads import (
     ImageRefused,
@@ -56,23 +56,26 @@ def pictures_kept_current(
     on the instance for the save to write. A save with update_fields that leaves a field out leaves
     that field alone (a caller saving an image this way must list its renditions field too).
     """
-    changes: list[Change] = []
+    changes: list[tuple[PictureField, Change]] = []
     try:
         for name in field_names:
             if update_fields is not None and name not in update_fields:
                 continue
             picture_field = instance._meta.get_field(name)
             change = Change(storage=picture_field.storage)
-            changes.append(change)
+            changes.append((picture_field, change))
             bring_up_to_date(instance, picture_field, change)
         yield
     except BaseException:
-        for change in changes:
+        for _, change in changes:
             delete_files(change.storage, change.made)
         raise
-    for change in changes:
+    for picture_field, change in changes:
         if change.replaced:
-            transaction.on_commit(partial(delete_files, change.storage, change.replaced))
+            # The row's own source too: a new focal point replaces renditions that others may still show.
+            current = getattr(instance, picture_field.attname)
+            sources = [*change.replaced, current.name if current else None]
+            transaction.on_commit(partial(delete_unused_files, change.storage, change.replaced, sources=sources))
 
 
 def focus_of(instance: models.Model, picture_field: PictureField) -> tuple[float, float]:
@@ -187,7 +190,9 @@ def refresh_picture(model: type[models.Model], pk: object, field_name: str, *, f
                 # replaced files go (newsroom/surrogate.py).
                 surrogate.purge_row(model._meta.label, row.pk)
                 if change.replaced:
-                    transaction.on_commit(partial(delete_files, change.storage, change.replaced))
+                    sources = [*change.replaced, getattr(row, picture_field.attname).name]
+                    delete = partial(delete_unused_files, change.storage, change.replaced, sources=sources)
+                    transaction.on_commit(delete)
     except BaseException:
         delete_files(change.storage, change.made)
         raise
@@ -201,4 +206,33 @@ def delete_files_with_row(sender: type[models.Model], instance: models.Model, fi
     file = getattr(instance, picture_field.attname)
     renditions = getattr(instance, picture_field.renditions_field) or {}
     names = {*rendition_files(renditions), renditions.get("source"), file.name if file else None}
-    transaction.on_commit(partial(delete_files, picture_field.storage, sorted(name for name in names if name)))
+    names.discard(None)
+    if names:
+        sources = [renditions.get("source"), file.name if file else None]
+        transaction.on_commit(partial(delete_unused_files, picture_field.storage, sorted(names), sources=sources))
+
+
+def delete_unused_files(storage: Storage, names: Iterable[str], *, sources: Iterable[str | None]) -> None:
+    """Delete those of `names` that no committed row still refers to.
+
+    One picture can be shown by many rows (the generated archive shares a handful among thousands of
+    stories, and code may assign a stored name to several): its files go only with the last of them. Rows
+    refer to files through their picture column and renditions JSON; those showing one of `sources` are the
+    only ones that can share these files, since rendition names are made from the source's."""
+    in_use = files_in_use(sources)
+    delete_files(storage, [name for name in names if name not in in_use])
+
+
+def files_in_use(sources: Iterable[str | None]) -> set[str]:
+    """Every file name that the rows showing one of `sources` refer to: one query per picture field."""
+    wanted = sorted({name for name in sources if name})
+    used: set[str] = set()
+    if not wanted:
+        return used
+    for model, picture_field in picture_fields():
+        rows = model._default_manager.filter(**{f"{picture_field.attname}__in": wanted}).values_list(
+            picture_field.attname, picture_field.renditions_field
+        )
+        for name, renditions in rows:
+            used.update({name, (renditions or {}).get("source"), *rendition_files(renditions)})
+    return used

@@ -2,13 +2,12 @@
 
 from django.conf import settings
 from django.contrib import admin
-from django.contrib.sitemaps import views as sitemap_views
 from django.templatetags.static import static
 from django.urls import include, path
 from django.views.generic import RedirectView
 
 from articles.caching import sitemap_page
-from articles.sitemaps import NEWS_WINDOW, SITEMAPS, news_sitemap
+from articles.sitemaps import NEWS_WINDOW, news_sitemap, sitemap_index, sitemap_section
 from newsroom import views
 from newsroom.media import serve_media
 from newsroom.robots import robots_txt
@@ -45,14 +44,9 @@ media_patterns = (
 urlpatterns = [
     path("favicon.ico", FaviconView.as_view()),
     path("robots.txt", robots_txt, name="robots_txt"),
-    # An index listing one sitemap per kind of page, each split into pages of Sitemap.limit URLs.
-    path(
-        "sitemap.xml",
-        sitemap_page(sitemap_views.index),
-        {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap_section"},
-        name="sitemap",
-    ),
-    path("sitemap-<section>.xml", sitemap_page(sitemap_views.sitemap), {"sitemaps": SITEMAPS}, name="sitemap_section"),
+    # An index listing one sitemap per kind of page, each split into pages of a block of ids (articles/sitemaps.py).
+    path("sitemap.xml", sitemap_page(sitemap_index), name="sitemap"),
+    path("sitemap-<section>.xml", sitemap_page(sitemap_section), name="sitemap_section"),
     path("news-sitemap.xml", sitemap_page(news_sitemap, news_window=NEWS_WINDOW), name="news_sitemap"),
     # Before the admin's own URLs, whose catch-all would answer these addresses with a 404.
     # NEWSROOM_ADMIN_PATH moves the admin (and its password reset) elsewhere; robots.txt follows it.

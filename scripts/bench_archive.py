@@ -9,7 +9,8 @@ suite, since the machines are shared and noisy.
 
     make bench-archive                                        # SQLite, 100,000 stories (about 15 minutes to make)
     .venv/bin/python scripts/bench_archive.py --articles 10000 --comments 100000
-    .venv/bin/python scripts/bench_archive.py --archive-database sqlite:///var/archive.sqlite3   # made once, reused
+    BENCH_MEDIA_ROOT=var/bench-media \
+        .venv/bin/python scripts/bench_archive.py --archive-database sqlite:///var/archive.sqlite3   # made once, reused
     .venv/bin/python scripts/bench_archive.py \\
         --demo-database postgres://postgres@127.0.0.1:5432/bench_demo \\
         --archive-database postgres://postgres@127.0.0.1:5432/bench_archive
@@ -227,8 +228,11 @@ def main() -> None:
             "DJANGO_DEBUG": "0",
             "DJANGO_SECRET_KEY": os.environ.get("DJANGO_SECRET_KEY", "benchmark-only-not-secret"),
             "DJANGO_ALLOWED_HOSTS": "testserver",
-            # A database made once and reused keeps its pictures where DJANGO_MEDIA_ROOT says; a throwaway one, here.
-            "DJANGO_MEDIA_ROOT": os.environ.get("DJANGO_MEDIA_ROOT") or str(Path(tmp) / "media"),
+            # A database made once and reused keeps its pictures where BENCH_MEDIA_ROOT (or DJANGO_MEDIA_ROOT) says; a
+            # throwaway one's go with this run's temporary folder.
+            "DJANGO_MEDIA_ROOT": os.environ.get("BENCH_MEDIA_ROOT")
+            or os.environ.get("DJANGO_MEDIA_ROOT")
+            or str(Path(tmp) / "media"),
             "DJANGO_LOG_LEVEL": "WARNING",
             # The pages as rendered: with the page cache on, every request after the first was a cache hit.
             "NEWSROOM_PAGE_CACHE": "0",

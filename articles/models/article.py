@@ -339,6 +339,9 @@ class Article(models.Model):
             # The admin's article list, unfiltered: newest first, one page at a time, and the date
             # hierarchy's first and last dates, without reading the whole table.
             models.Index(fields=["-published_at", "-id"], name="article_admin_order_idx"),
+            # The article sitemap's date in the sitemap index: the newest edit, one seek rather than a read of
+            # every story (articles/sitemaps.py).
+            models.Index(fields=["-updated_at"], name="article_updated_idx"),
         ]
         permissions = [("publish_article", "Can publish, schedule and unpublish any article, and edit any article")]
 

@@ -150,21 +150,20 @@ def test_drafts_scheduled_and_withdrawn_stories_appear_in_no_sitemap(client, doo
     assert story.slug not in str(listed)
 
 
-def test_the_index_pages_a_sitemap_past_its_limit(client, monkeypatch):
-    """The protocol's limit is 50,000 addresses a file; a limit of 2 shows the same paging with 3 stories."""
+def test_the_index_pages_a_sitemap_by_blocks_that_keep_their_stories(client, monkeypatch):
+    """Pages of `limit` ids (1,000 on the site); a limit of 2 shows the same paging with five stories."""
     monkeypatch.setattr(ArticleSitemap, "limit", 2)
-    first, second, third = (
+    stories = [
         ArticleFactory(status=Article.Status.PUBLISHED, published_at=timezone.now() - timedelta(hours=hours))
-        for hours in (3, 2, 1)
-    )
-    listed = entries(fetch(client, reverse("sitemap")))
-    page_two = f"{section_path('articles')}?p=2"
-    assert absolute(page_two) in listed
-    assert f"{section_path('articles')}?p=3" not in str(listed)
-    first_page = entries(fetch(client, section_path("articles")))
-    assert set(first_page) == {absolute(first.get_absolute_url()), absolute(second.get_absolute_url())}
-    assert set(entries(fetch(client, page_two))) == {absolute(third.get_absolute_url())}
-    assert client.get(f"{section_path('articles')}?p=3").status_code == 404
+        for hours in (5, 4, 3, 2, 1)
+    ]
+    pages = [url for url in entries(fetch(client, reverse("sitemap"))) if section_path("articles") in url]
+    listed = [entries(fetch(client, url.removeprefix("http://testserver"))) for url in pages]
+    assert all(1 <= len(page) <= 2 for page in listed)
+    assert set().union(*listed) == {absolute(story.get_absolute_url()) for story in stories}
+    ArticleFactory(published=True)
+    assert [entries(fetch(client, url.removeprefix("http://testserver"))) for url in pages[:-1]] == listed[:-1]
+    assert client.get(f"{section_path('articles')}?p=999").status_code == 404
 
 
 @pytest.mark.parametrize("page", ["0", "abc", "99999999999999999999999"])
@@ -181,12 +180,14 @@ def test_an_unknown_sitemap_is_a_404(client):
 def test_sitemap_query_counts_do_not_grow_with_rows(client, django_assert_num_queries, rows):
     for _ in range(rows):
         tagged_story(published=True)
-    info = "per sitemap: its latest date, its number of pages; the corrections page's one date serves both"
+    info = "per sitemap: its latest date (the stories': newest edit, newest publication), and its blocks for those "
+    info += "paged by blocks (not sections and corrections)"
     with django_assert_num_queries(9, info=info):
         assert len(entries(fetch(client, reverse("sitemap")))) == 5
     for door in DOORS:
-        queries = 1 if door == "corrections" else 2
-        with django_assert_num_queries(queries, info=f"{door}: count for the page, then the page's rows"):
+        queries = {"tags": 3, "authors": 3, "articles": 2}.get(door, 1)
+        info = f"{door}: the first block holding a row (paged by blocks), its rows; tags and authors, their dates"
+        with django_assert_num_queries(queries, info=info):
             assert len(entries(fetch(client, section_path(door)))) >= 1
 
 
@@ -271,3 +272,16 @@ def test_a_copy_whose_canonical_address_is_the_original_is_in_no_sitemap(client)
     assert absolute(own.get_absolute_url()) in listed and absolute(own.get_absolute_url()) in news_listed
     assert absolute(pointed.get_absolute_url()) not in listed
     assert absolute(pointed.get_absolute_url()) not in news_listed
+
+
+def test_a_tag_without_a_recent_story_is_listed_without_a_date(client, monkeypatch):
+    """Tags and authors are dated from the newest stories only (RECENT_STORIES, 1,000 on the site): an older
+    tag page is listed undated, which the protocol allows, rather than dated by reading every tag row."""
+    monkeypatch.setattr("articles.sitemaps.RECENT_STORIES", 1)
+    ArticleFactory(status=Article.Status.PUBLISHED, published_at=timezone.now() - timedelta(days=9), tags=["Gao"])
+    newest = ArticleFactory(published=True, tags=["Mopti"])
+    listed = entries(fetch(client, section_path("tags")))
+    assert listed == {
+        absolute(reverse("articles:tag", kwargs={"slug": "gao"})): None,
+        absolute(reverse("articles:tag", kwargs={"slug": "mopti"})): day(newest.published_at),
+    }

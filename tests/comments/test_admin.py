@@ -7,6 +7,7 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
+from comments.admin import CommentAdmin
 from comments.models import Comment, ModerationSettings
 from roles.groups import ROLES
 from tests.comments.posting import form_data
@@ -54,6 +55,23 @@ def test_queue_lists_pending_comments_first_then_newest(editor_client):
     response = editor_client.get(CHANGELIST)
 
     assert rows(response) == [new_pending, old_pending, new_approved, spam]
+
+
+def test_queue_pages_keep_pending_first_across_pages_and_stop_counting_at_the_cap(editor_client, monkeypatch):
+    monkeypatch.setattr(CommentAdmin, "list_per_page", 2)
+    monkeypatch.setattr("comments.admin.COUNT_CAP", 5)
+    now = timezone.now()
+    statuses = [Comment.Status.PENDING] * 3 + [Comment.Status.APPROVED, Comment.Status.SPAM, Comment.Status.APPROVED]
+    made = [CommentFactory(status=status) for status in statuses]
+    for age, comment in enumerate(made):
+        Comment.objects.filter(pk=comment.pk).update(created_at=now - timedelta(hours=age))
+
+    pages = [rows(editor_client.get(CHANGELIST, {"p": number})) for number in (1, 2, 3)]
+
+    assert pages == [made[0:2], made[2:4], made[4:5]], "five counted, pending first, then the newest others"
+    assert "More than 5 comments" in editor_client.get(CHANGELIST).content.decode()
+    filtered = editor_client.get(CHANGELIST, {"status__exact": Comment.Status.APPROVED}).content.decode()
+    assert "2 comments" in filtered and "More than" not in filtered
 
 
 def test_changelist_shows_excerpt_reader_article_link_and_ip(editor_client):
@@ -164,8 +182,8 @@ def test_change_page_shows_ip_and_user_agent_read_only(editor_client):
 def test_changelist_query_count_does_not_grow_with_comments(editor_client, django_assert_num_queries, count):
     CommentFactory.create_batch(count)
     with django_assert_num_queries(
-        6,
-        info="session, user; article filter choices; count and unfiltered count; the page of comments with articles",
+        5,
+        info="session, user; article filter choices; the count (capped); the page of comments with articles",
     ):
         response = editor_client.get(CHANGELIST)
         assert len(response.context["cl"].result_list) == count
