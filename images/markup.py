@@ -1,7 +1,7 @@
-"""The `<picture>` element in Python, for markup drawn without the template engine (story cards).
+"""The `<picture>` element, drawn in Python: for the story cards (articles/cards.py) and, through
+`{% picture %}`, for templates; an include of a template cost about 0.3 ms an image.
 
-images/_picture.html draws the same element for templates; tests/images/test_markup.py holds the two to the
-same bytes. Attribute values are escaped as the template escaped them (`html.escape`, which Django's
+Attribute values are escaped as the template escaped them (`html.escape`, which Django's
 `escape` calls); the file addresses come from the renditions JSON and the storage, never from a reader.
 """
 
