@@ -15,7 +15,8 @@ pytestmark = pytest.mark.django_db
 
 def remembered(name: str, email: str) -> Client:
     client = Client()
-    client.cookies[settings.COMMENTS_REMEMBER_COOKIE] = signing.dumps({"name": name, "email": email}, salt=REMEMBER_SALT)
+    cookie = signing.dumps({"name": name, "email": email}, salt=REMEMBER_SALT)
+    client.cookies[settings.COMMENTS_REMEMBER_COOKIE] = cookie
     return client
 
 
