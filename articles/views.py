@@ -11,7 +11,7 @@ from taggit.models import Tag
 
 from articles import caching
 from articles.curation import home_page, related_articles
-from articles.models import Article, Correction, Section
+from articles.models import Article, Correction, Section, published_article
 from articles.preview import PreviewLinkExpired, article_id_from_link, may_preview
 from articles.search import has_marks, marked_html, parse
 from articles.search_results import search_results
@@ -52,9 +52,8 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @public_page
 def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    try:
-        article = Article.objects.published().for_detail().get(slug=slug)
-    except Article.DoesNotExist:
+    article = published_article(slug)
+    if article is None:
         return article_not_here(request, slug)
     caching.article_page(request, article)
     return render_article(request, article)

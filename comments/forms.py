@@ -5,6 +5,9 @@ import unicodedata
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
+from django.template.loader import render_to_string
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 
 from articles.models import Article
 from comments.models import Comment
@@ -17,6 +20,8 @@ NAME_MAX = Comment._meta.get_field("name").max_length
 EMAIL_MAX = Comment._meta.get_field("email").max_length
 BODY_MAX = Comment._meta.get_field("body").max_length
 REPLY_MESSAGE = "You can only reply to a published comment on this story."
+# The blank form's fields, as drawn, per language; see CommentForm.fields_html.
+_BLANK_FIELDS: dict[str, SafeString] = {}
 
 
 def _reject_unreadable(value: str) -> None:
@@ -90,6 +95,24 @@ class CommentForm(forms.ModelForm):
         self.fields["name"].widget.attrs["autocomplete"] = "name"
         self.fields["email"].widget.attrs["autocomplete"] = "email"
         self.fields["notify_replies"].label_suffix = ""  # a checkbox's label follows it
+
+    def fields_html(self) -> SafeString:
+        """The visible fields' markup (comments/_form_fields.html); a blank form's is drawn once per process.
+
+        Django draws each field through four or five form templates, about 7 ms for the six fields, on every
+        article page (docs/performance.md). A form that is not bound and not filled in from the "remember me"
+        cookie is the same for every reader and every story (labels, limits and ids come from the code), so
+        its markup is kept; a bound form (its errors, the reader's text) or a remembered reader's is drawn
+        each time, and never kept.
+        """
+        blank = not self.is_bound and not any(self.initial.values())
+        key = get_language() or ""
+        if blank and key in _BLANK_FIELDS:
+            return _BLANK_FIELDS[key]
+        html = mark_safe(render_to_string("comments/_form_fields.html", {"form": self}))  # noqa: S308 (a template's output)
+        if blank:
+            _BLANK_FIELDS[key] = html
+        return html
 
     def clean_name(self) -> str:
         name = self.cleaned_data["name"]

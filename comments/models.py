@@ -6,11 +6,12 @@ import ipaddress
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import models
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models import Count, OuterRef, Q
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 
 from newsroom.sanitize import render_comment_text
+from newsroom.sql import CompiledSubquery
 from newsroom.text import clean_line, clean_lines
 
 
@@ -45,7 +46,7 @@ def count_per_article(queryset: CommentQuerySet) -> Coalesce:
     counts = (
         queryset.filter(article=OuterRef("pk")).order_by().values("article").annotate(count=Count("pk")).values("count")
     )
-    return Coalesce(Subquery(counts), 0)
+    return Coalesce(CompiledSubquery(counts), 0)
 
 
 def fingerprint(email: str, body: str) -> str:

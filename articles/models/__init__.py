@@ -14,6 +14,7 @@ from articles.models.article import (
     Byline,
     Section,
     TaggedArticle,
+    published_article,
 )
 from articles.models.curation import LeadStory
 from articles.models.records import Correction, SlugRedirect, StatusChange
@@ -34,4 +35,5 @@ __all__ = [
     "SlugRedirect",
     "StatusChange",
     "TaggedArticle",
+    "published_article",
 ]

@@ -1,0 +1,27 @@
+"""`{% card article %}` and `{% cards articles %}`: story cards, drawn by articles.cards."""
+
+from django import template
+from django.utils.safestring import SafeString
+
+from articles import cards as markup
+from articles.models import Article
+
+register = template.Library()
+
+
+@register.simple_tag
+def card(article: Article) -> SafeString:
+    """One story's card; see articles/cards.py for why this is Python, not a template."""
+    return markup.card_html(article)
+
+
+@register.simple_tag
+def cards(articles: list[Article]) -> SafeString:
+    """A list's cards, one after another."""
+    return markup.cards_html(articles)
+
+
+@register.simple_tag
+def byline(authors: list) -> SafeString:
+    """ "By A, B and C", each a link to the author's page (nothing for a story without a byline)."""
+    return markup.byline_html(authors)
