@@ -24,6 +24,7 @@ import hashlib
 import math
 import time
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from functools import wraps
 from urllib.parse import parse_qsl, urlencode
 
@@ -38,8 +39,12 @@ from django.utils.http import http_date
 from newsroom import surrogate
 
 GENERATION_KEY = "pagecache:generation"
+# Set in the WSGI environ by the front (newsroom/pagecache_wsgi.py): its Lookup of this address, so the middleware
+# neither reads the cache again nor stores the page itself, leaving that to the front (FRONT_KEEP).
+FRONT = "newsroom.pagecache.lookup"
+FRONT_KEEP = "newsroom.pagecache.keep"
 # Headers that belong to one response, never to the stored page.
-_NOT_STORED = {"set-cookie", "x-page-cache", "date", "age"}
+NOT_STORED = {"set-cookie", "x-page-cache", "date", "age"}
 
 
 def public_page(view: Callable | None = None, *, chrome: bool = True) -> Callable:
@@ -114,12 +119,56 @@ def purge_pages(keys: Iterable[str]) -> None:
     cache.set_many({_marker(key): generation for key in keys}, settings.NEWSROOM_PAGE_CACHE_SECONDS + 60)
 
 
-def is_current(entry: dict) -> bool:
-    """Whether a stored page is still good: not expired, and none of its keys purged since it was rendered."""
+def is_current(entry: dict, purged: dict | None = None) -> bool:
+    """Whether a stored page is still good: not expired, and none of its keys purged since it was rendered.
+    `purged`: purge records already read (by lookup()); the ones missing from it are read now."""
     if entry["expires"] <= time.time():
         return False
-    purged = cache.get_many([_marker(name) for name in entry["keys"]])
-    return not any(value > entry["generation"] for value in purged.values())
+    purged = dict(purged or {})
+    unread = [marker for marker in map(_marker, entry["keys"]) if marker not in purged]
+    if unread:
+        purged.update(cache.get_many(unread))
+    return not any(purged.get(_marker(name), 0) > entry["generation"] for name in entry["keys"])
+
+
+# The purge records each page was last found to need, by page key, in this process: a hint that lets the next
+# lookup read the page and its records in one round trip. Only a hint: the records checked are always the ones
+# named by the entry read, and any the hint missed are read then. Bounded, since addresses are readers' choice.
+_RECORDS_OF: dict[str, list[str]] = {}
+_RECORDS_KEPT = 10_000
+
+
+@dataclass
+class Lookup:
+    """What the cache holds for one address: the page if it is current, and the generation before any render."""
+
+    key: str
+    entry: dict | None
+    generation: int | None
+
+
+def lookup(key: str) -> Lookup:
+    """Read a page, the generation and (from the hint) the page's purge records in one round trip."""
+    records = _RECORDS_OF.get(key, [])
+    found = cache.get_many([key, GENERATION_KEY, *records])
+    entry = found.get(key)
+    if entry is not None:
+        if len(_RECORDS_OF) >= _RECORDS_KEPT:
+            _RECORDS_OF.clear()
+        _RECORDS_OF[key] = [_marker(name) for name in entry["keys"]]
+        # A record absent from the answer is absent from the cache: never purged (or since expired).
+        if not is_current(entry, {marker: found.get(marker, 0) for marker in records}):
+            entry = None
+    return Lookup(key, entry, found.get(GENERATION_KEY))
+
+
+def keep(request: HttpRequest, key: str, entry: dict, lifetime: int) -> None:
+    """Store a page. Under the WSGI front (newsroom/pagecache_wsgi.py) the front stores it once the whole
+    middleware stack has added its headers, so a hit it answers sends exactly what this miss sent."""
+    if FRONT in request.META:
+        request.META[FRONT_KEEP] = (key, entry, lifetime)
+    else:
+        cache.set(key, entry, lifetime)
 
 
 class PageCacheMiddleware:
@@ -133,12 +182,11 @@ class PageCacheMiddleware:
         shared = request.method in {"GET", "HEAD"} and not is_personal(request)
         key = generation = None
         if enabled and shared:
-            key = cache_key(request)
-            found = cache.get_many([key, GENERATION_KEY])
-            entry = found.get(key)
-            if entry is not None and is_current(entry):
-                return self.from_cache(request, entry)
-            generation = current_generation(found.get(GENERATION_KEY))
+            found = request.META.get(FRONT) or lookup(cache_key(request))
+            key = found.key
+            if found.entry is not None:
+                return self.from_cache(request, found.entry)
+            generation = current_generation(found.generation)
         response = self.get_response(request)
         if not getattr(request, "public_page", False):
             return response
@@ -178,14 +226,14 @@ class PageCacheMiddleware:
         if request.method == "GET" and key is not None:
             entry = {
                 "status": response.status_code,
-                "headers": [(name, value) for name, value in response.items() if name.lower() not in _NOT_STORED],
+                "headers": [(name, value) for name, value in response.items() if name.lower() not in NOT_STORED],
                 "content": response.content,
                 "keys": keys,
                 "generation": generation,
                 "created": now,
                 "expires": now + lifetime,
             }
-            cache.set(key, entry, lifetime)
+            keep(request, key, entry, lifetime)
         response["X-Page-Cache"] = "miss"
         return get_conditional_response(request, etag=response["ETag"], last_modified=int(now), response=response)
 
