@@ -83,17 +83,23 @@ class PageCacheFront:
 
         result = self.app(environ, capture)
         kept = environ.get(pagecache.FRONT_KEEP)
-        if kept is None or not sent or not sent[0].startswith("200 "):
-            return result  # not storable, or a 304 for the asker (the page's bytes are not in it)
+        if kept is None or not sent:
+            return result
+        key, entry, lifetime = kept
         headers = sent[1]
         if any(name.lower() == "set-cookie" for name, _ in headers):
             return result  # set by the stack around the page: never shared
+        if not sent[0].startswith("200 "):
+            # A 304 for this asker carries neither the page's bytes nor its headers: the middleware's copy is
+            # kept instead, and answered by the middleware, inside the stack, until a 200 replaces it.
+            if sent[0].startswith("304 "):
+                cache.set(key, entry, lifetime)
+            return result
         try:
             content = b"".join(result)
         finally:
             if hasattr(result, "close"):
                 result.close()
-        key, entry, lifetime = kept
         stored = [(name, value) for name, value in headers if name.lower() not in pagecache.NOT_STORED]
         cache.set(key, {**entry, "status_line": sent[0], "headers": stored, "content": content, "final": True}, lifetime)
         return [content]

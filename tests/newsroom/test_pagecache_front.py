@@ -11,9 +11,11 @@ from django.core.handlers.wsgi import WSGIHandler
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
 from django.test import Client, RequestFactory
+from django.urls import reverse
 
 from comments.models import Comment
 from comments.services import moderate_comments
+from newsroom.pagecache import purge_pages
 from newsroom.pagecache_wsgi import PageCacheFront
 from tests.factories import ArticleFactory, CommentFactory
 from tests.services import free_port
@@ -136,6 +138,15 @@ def test_a_conditional_request_for_a_cached_page_is_answered_304(front, story):
     assert front(story.get_absolute_url(), **{"If-Modified-Since": miss["Last-Modified"]}).status.startswith("304")
     other = front(story.get_absolute_url(), **{"If-None-Match": '"something-else"'})
     assert (other.status, other["X-Page-Cache"], other.body) == ("200 OK", "hit", miss.body)
+
+
+def test_a_page_first_asked_for_conditionally_is_still_kept(front, story):
+    """A cache in front revalidating after a purge gets its 304, and the page is kept for the next readers."""
+    home = reverse("articles:home")
+    etag = front(home)["ETag"]
+    purge_pages(["publication"])  # the copy ends; the page, made again, has the same bytes
+    assert front(home, **{"If-None-Match": etag}).status.startswith("304")
+    assert front(home)["X-Page-Cache"] == "hit"
 
 
 def test_a_host_django_refuses_is_refused_with_its_400_even_for_a_cached_address(front, story, settings):
