@@ -101,5 +101,6 @@ class PageCacheFront:
             if hasattr(result, "close"):
                 result.close()
         stored = [(name, value) for name, value in headers if name.lower() not in pagecache.NOT_STORED]
-        cache.set(key, {**entry, "status_line": sent[0], "headers": stored, "content": content, "final": True}, lifetime)
+        final = {**entry, "status_line": sent[0], "headers": stored, "content": content, "final": True}
+        cache.set(key, final, lifetime)
         return [content]
