@@ -3,10 +3,12 @@ before Django, and still sends what Django would, refuses what Django refuses an
 
 These tests call the WSGI application itself, as gunicorn does, with the environ a WSGI server builds."""
 
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import pytest
+import redis
 from django.core.handlers.wsgi import WSGIHandler
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
@@ -212,6 +214,32 @@ def test_a_purge_on_another_app_server_is_honoured_by_the_next_hit_here(front, s
     other_server(f"from newsroom.pagecache import purge_pages; purge_pages(['article-{story.pk}'])")
     assert front(story.get_absolute_url())["X-Page-Cache"] == "miss"
     assert front(other.get_absolute_url())["X-Page-Cache"] == "hit"
+
+
+def test_a_hit_asks_redis_once(front, story, redis_url, settings):
+    """The page, the generation and the page's purge records come in one MGET, watched with Redis's MONITOR."""
+    prefix = settings.CACHES["default"]["KEY_PREFIX"]
+    front(story.get_absolute_url())
+    front(story.get_absolute_url())  # this process has now seen which purge records the page needs
+    commands: list[str] = []
+    listening = threading.Event()
+
+    def watch() -> None:
+        with redis.Redis.from_url(redis_url).monitor() as monitor:
+            listening.set()
+            for command in monitor.listen():
+                if prefix in command["command"]:
+                    commands.append(command["command"].split()[0])
+                    if "end-of-test" in command["command"]:
+                        return
+
+    watcher = threading.Thread(target=watch, daemon=True)
+    watcher.start()
+    listening.wait(5)
+    assert front(story.get_absolute_url())["X-Page-Cache"] == "hit"
+    redis.Redis.from_url(redis_url).get(f"{prefix}:end-of-test")
+    watcher.join(10)
+    assert commands[:-1] == ["MGET"]
 
 
 def test_a_page_stored_without_the_front_is_answered_whole(front, story):
