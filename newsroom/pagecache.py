@@ -107,16 +107,24 @@ def current_generation(value: int | None = None) -> int:
     return int(value)
 
 
+def _raise_generation() -> int:
+    try:
+        return cache.incr(GENERATION_KEY)
+    except ValueError:  # not created yet (or evicted)
+        current_generation()
+        return cache.incr(GENERATION_KEY)
+
+
 def purge_pages(keys: Iterable[str]) -> None:
     """End every stored page showing any of these keys, on every app server sharing the cache."""
     keys = list(keys)
-    try:
-        generation = cache.incr(GENERATION_KEY)
-    except ValueError:  # not created yet (or evicted)
-        current_generation()
-        generation = cache.incr(GENERATION_KEY)
+    generation = _raise_generation()
     # Kept as long as a page stored before the purge can live, plus a margin.
     cache.set_many({_marker(key): generation for key in keys}, settings.NEWSROOM_PAGE_CACHE_SECONDS + 60)
+    # Raised again once the records are written: a process that found a page current while the counter read some
+    # value may skip its records for as long as it still reads that value (lookup()), since any purge whose
+    # records it could have missed moves the counter after writing them.
+    _raise_generation()
 
 
 def is_current(entry: dict, purged: dict | None = None) -> bool:
@@ -131,11 +139,12 @@ def is_current(entry: dict, purged: dict | None = None) -> bool:
     return not any(purged.get(_marker(name), 0) > entry["generation"] for name in entry["keys"])
 
 
-# The purge records each page was last found to need, by page key, in this process: a hint that lets the next
-# lookup read the page and its records in one round trip. Only a hint: the records checked are always the ones
-# named by the entry read, and any the hint missed are read then. Bounded, since addresses are readers' choice.
-_RECORDS_OF: dict[str, list[str]] = {}
-_RECORDS_KEPT = 10_000
+# What this process learnt of each page, by page key: the purge records it needs (a hint that lets the next lookup
+# read them with the page, in one round trip; the records checked are always the ones the entry read names), and,
+# once found current, which copy (created, generation) and what the counter read then. Bounded, since addresses
+# are readers' choice.
+_SEEN: dict[str, tuple[list[str], tuple | None, int | None]] = {}
+_SEEN_KEPT = 10_000
 
 
 @dataclass
@@ -148,18 +157,27 @@ class Lookup:
 
 
 def lookup(key: str) -> Lookup:
-    """Read a page, the generation and (from the hint) the page's purge records in one round trip."""
-    records = _RECORDS_OF.get(key, [])
-    found = cache.get_many([key, GENERATION_KEY, *records])
-    entry = found.get(key)
-    if entry is not None:
-        if len(_RECORDS_OF) >= _RECORDS_KEPT:
-            _RECORDS_OF.clear()
-        _RECORDS_OF[key] = [_marker(name) for name in entry["keys"]]
-        # A record absent from the answer is absent from the cache: never purged (or since expired).
-        if not is_current(entry, {marker: found.get(marker, 0) for marker in records}):
-            entry = None
-    return Lookup(key, entry, found.get(GENERATION_KEY))
+    """Read a page, the generation and (from what this process learnt) the page's purge records in one round trip.
+
+    A copy found current while the counter read G is current while the counter still reads G (and it has not
+    expired): purge_pages moves the counter after writing its records, so no purge has finished since. Then the
+    records are not read at all."""
+    records, checked, counter = _SEEN.get(key, ([], None, None))
+    found = cache.get_many([key, GENERATION_KEY] if checked else [key, GENERATION_KEY, *records])
+    entry, generation = found.get(key), found.get(GENERATION_KEY)
+    if entry is None:
+        return Lookup(key, None, generation)
+    copy = (entry["created"], entry["generation"])
+    if copy == checked and generation is not None and generation == counter:
+        current = entry["expires"] > time.time()
+    else:
+        # A record absent from the answer is absent from the cache: never purged (or since expired). The counter
+        # was read with these records or before the rest, as the rule above needs.
+        current = is_current(entry, {} if checked else {marker: found.get(marker, 0) for marker in records})
+    if len(_SEEN) >= _SEEN_KEPT:
+        _SEEN.clear()
+    _SEEN[key] = ([_marker(name) for name in entry["keys"]], copy if current else None, generation)
+    return Lookup(key, entry if current else None, generation)
 
 
 def keep(request: HttpRequest, key: str, entry: dict, lifetime: int) -> None:

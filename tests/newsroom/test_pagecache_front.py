@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 import pytest
 import redis
+from django.core.cache import cache
 from django.core.handlers.wsgi import WSGIHandler
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
@@ -17,7 +18,7 @@ from django.urls import reverse
 
 from comments.models import Comment
 from comments.services import moderate_comments
-from newsroom.pagecache import purge_pages
+from newsroom.pagecache import GENERATION_KEY, purge_pages
 from newsroom.pagecache_wsgi import PageCacheFront
 from tests.factories import ArticleFactory, CommentFactory
 from tests.services import free_port
@@ -214,6 +215,19 @@ def test_a_purge_on_another_app_server_is_honoured_by_the_next_hit_here(front, s
     other_server(f"from newsroom.pagecache import purge_pages; purge_pages(['article-{story.pk}'])")
     assert front(story.get_absolute_url())["X-Page-Cache"] == "miss"
     assert front(other.get_absolute_url())["X-Page-Cache"] == "hit"
+
+
+def test_a_page_checked_while_a_purge_was_half_done_is_not_served_once_the_purge_lands(front, story):
+    """A purge raises the counter, writes its records, then raises the counter again; a process that found the page
+    current in between must not keep trusting that check once the records are written."""
+    url = story.get_absolute_url()
+    front(url)
+    assert front(url)["X-Page-Cache"] == "hit"
+    generation = cache.incr(GENERATION_KEY)  # a purge on another server has begun: the counter is raised...
+    assert front(url)["X-Page-Cache"] == "hit"  # ...and its records are not written yet
+    cache.set(f"pagecache:purged:article-{story.pk}", generation)  # ...now they are,
+    cache.incr(GENERATION_KEY)  # and the purge is done
+    assert front(url)["X-Page-Cache"] == "miss"
 
 
 def test_a_hit_asks_redis_once(front, story, redis_url, settings):
