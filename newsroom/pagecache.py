@@ -176,7 +176,9 @@ def lookup(key: str) -> Lookup:
         current = is_current(entry, {} if checked else {marker: found.get(marker, 0) for marker in records})
     if len(_SEEN) >= _SEEN_KEPT:
         _SEEN.clear()
-    _SEEN[key] = ([_marker(name) for name in entry["keys"]], copy if current else None, generation)
+    if copy != checked:  # the records of the copy already checked are the ones noted then
+        records = [_marker(name) for name in entry["keys"]]
+    _SEEN[key] = (records, copy if current else None, generation)
     return Lookup(key, entry if current else None, generation)
 
 
