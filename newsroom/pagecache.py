@@ -24,6 +24,7 @@ import hashlib
 import math
 import time
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from functools import wraps
 from urllib.parse import parse_qsl, urlencode
 
@@ -38,8 +39,12 @@ from django.utils.http import http_date
 from newsroom import surrogate
 
 GENERATION_KEY = "pagecache:generation"
+# Set in the WSGI environ by the front (newsroom/pagecache_wsgi.py): its Lookup of this address, so the middleware
+# neither reads the cache again nor stores the page itself, leaving that to the front (FRONT_KEEP).
+FRONT = "newsroom.pagecache.lookup"
+FRONT_KEEP = "newsroom.pagecache.keep"
 # Headers that belong to one response, never to the stored page.
-_NOT_STORED = {"set-cookie", "x-page-cache", "date", "age"}
+NOT_STORED = {"set-cookie", "x-page-cache", "date", "age"}
 
 
 def public_page(view: Callable | None = None, *, chrome: bool = True) -> Callable:
@@ -102,24 +107,88 @@ def current_generation(value: int | None = None) -> int:
     return int(value)
 
 
+def _raise_generation() -> int:
+    try:
+        return cache.incr(GENERATION_KEY)
+    except ValueError:  # not created yet (or evicted)
+        current_generation()
+        return cache.incr(GENERATION_KEY)
+
+
 def purge_pages(keys: Iterable[str]) -> None:
     """End every stored page showing any of these keys, on every app server sharing the cache."""
     keys = list(keys)
-    try:
-        generation = cache.incr(GENERATION_KEY)
-    except ValueError:  # not created yet (or evicted)
-        current_generation()
-        generation = cache.incr(GENERATION_KEY)
+    generation = _raise_generation()
     # Kept as long as a page stored before the purge can live, plus a margin.
     cache.set_many({_marker(key): generation for key in keys}, settings.NEWSROOM_PAGE_CACHE_SECONDS + 60)
+    # Raised again once the records are written: a process that found a page current while the counter read some
+    # value may skip its records for as long as it still reads that value (lookup()), since any purge whose
+    # records it could have missed moves the counter after writing them.
+    _raise_generation()
 
 
-def is_current(entry: dict) -> bool:
-    """Whether a stored page is still good: not expired, and none of its keys purged since it was rendered."""
+def is_current(entry: dict, purged: dict | None = None) -> bool:
+    """Whether a stored page is still good: not expired, and none of its keys purged since it was rendered.
+    `purged`: purge records already read (by lookup()); the ones missing from it are read now."""
     if entry["expires"] <= time.time():
         return False
-    purged = cache.get_many([_marker(name) for name in entry["keys"]])
-    return not any(value > entry["generation"] for value in purged.values())
+    purged = dict(purged or {})
+    unread = [marker for marker in map(_marker, entry["keys"]) if marker not in purged]
+    if unread:
+        purged.update(cache.get_many(unread))
+    return not any(purged.get(_marker(name), 0) > entry["generation"] for name in entry["keys"])
+
+
+# What this process learnt of each page, by page key: the purge records it needs (a hint that lets the next lookup
+# read them with the page, in one round trip; the records checked are always the ones the entry read names), and,
+# once found current, which copy (created, generation) and what the counter read then. Bounded, since addresses
+# are readers' choice.
+_SEEN: dict[str, tuple[list[str], tuple | None, int | None]] = {}
+_SEEN_KEPT = 10_000
+
+
+@dataclass
+class Lookup:
+    """What the cache holds for one address: the page if it is current, and the generation before any render."""
+
+    key: str
+    entry: dict | None
+    generation: int | None
+
+
+def lookup(key: str) -> Lookup:
+    """Read a page, the generation and (from what this process learnt) the page's purge records in one round trip.
+
+    A copy found current while the counter read G is current while the counter still reads G (and it has not
+    expired): purge_pages moves the counter after writing its records, so no purge has finished since. Then the
+    records are not read at all."""
+    records, checked, counter = _SEEN.get(key, ([], None, None))
+    found = cache.get_many([key, GENERATION_KEY] if checked else [key, GENERATION_KEY, *records])
+    entry, generation = found.get(key), found.get(GENERATION_KEY)
+    if entry is None:
+        return Lookup(key, None, generation)
+    copy = (entry["created"], entry["generation"])
+    if copy == checked and generation is not None and generation == counter:
+        current = entry["expires"] > time.time()
+    else:
+        # A record absent from the answer is absent from the cache: never purged (or since expired). The counter
+        # was read with these records or before the rest, as the rule above needs.
+        current = is_current(entry, {} if checked else {marker: found.get(marker, 0) for marker in records})
+    if len(_SEEN) >= _SEEN_KEPT:
+        _SEEN.clear()
+    if copy != checked:  # the records of the copy already checked are the ones noted then
+        records = [_marker(name) for name in entry["keys"]]
+    _SEEN[key] = (records, copy if current else None, generation)
+    return Lookup(key, entry if current else None, generation)
+
+
+def keep(request: HttpRequest, key: str, entry: dict, lifetime: int) -> None:
+    """Store a page. Under the WSGI front (newsroom/pagecache_wsgi.py) the front stores it once the whole
+    middleware stack has added its headers, so a hit it answers sends exactly what this miss sent."""
+    if FRONT in request.META:
+        request.META[FRONT_KEEP] = (key, entry, lifetime)
+    else:
+        cache.set(key, entry, lifetime)
 
 
 class PageCacheMiddleware:
@@ -133,12 +202,11 @@ class PageCacheMiddleware:
         shared = request.method in {"GET", "HEAD"} and not is_personal(request)
         key = generation = None
         if enabled and shared:
-            key = cache_key(request)
-            found = cache.get_many([key, GENERATION_KEY])
-            entry = found.get(key)
-            if entry is not None and is_current(entry):
-                return self.from_cache(request, entry)
-            generation = current_generation(found.get(GENERATION_KEY))
+            found = request.META.get(FRONT) or lookup(cache_key(request))
+            key = found.key
+            if found.entry is not None:
+                return self.from_cache(request, found.entry)
+            generation = current_generation(found.generation)
         response = self.get_response(request)
         if not getattr(request, "public_page", False):
             return response
@@ -178,14 +246,14 @@ class PageCacheMiddleware:
         if request.method == "GET" and key is not None:
             entry = {
                 "status": response.status_code,
-                "headers": [(name, value) for name, value in response.items() if name.lower() not in _NOT_STORED],
+                "headers": [(name, value) for name, value in response.items() if name.lower() not in NOT_STORED],
                 "content": response.content,
                 "keys": keys,
                 "generation": generation,
                 "created": now,
                 "expires": now + lifetime,
             }
-            cache.set(key, entry, lifetime)
+            keep(request, key, entry, lifetime)
         response["X-Page-Cache"] = "miss"
         return get_conditional_response(request, etag=response["ETag"], last_modified=int(now), response=response)
 
