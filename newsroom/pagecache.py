@@ -37,6 +37,7 @@ from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date
 
 from newsroom import surrogate
+from newsroom.cache_backend import CacheUnavailable
 
 GENERATION_KEY = "pagecache:generation"
 # Set in the WSGI environ by the front (newsroom/pagecache_wsgi.py): its Lookup of this address, so the middleware
@@ -115,16 +116,31 @@ def _raise_generation() -> int:
         return cache.incr(GENERATION_KEY)
 
 
+# Purges this process could not write while the shared cache was unreachable. Pages stored before the outage are
+# still there when it answers again, so the purges are written then: at this process's next purge or page lookup,
+# before it serves anything from the cache.
+_UNSENT: set[str] = set()
+
+
 def purge_pages(keys: Iterable[str]) -> None:
     """End every stored page showing any of these keys, on every app server sharing the cache."""
-    keys = list(keys)
-    generation = _raise_generation()
-    # Kept as long as a page stored before the purge can live, plus a margin.
-    cache.set_many({_marker(key): generation for key in keys}, settings.NEWSROOM_PAGE_CACHE_SECONDS + 60)
-    # Raised again once the records are written: a process that found a page current while the counter read some
-    # value may skip its records for as long as it still reads that value (lookup()), since any purge whose
-    # records it could have missed moves the counter after writing them.
-    _raise_generation()
+    keys = set(keys) | _UNSENT
+    if not keys:
+        return
+    try:
+        generation = _raise_generation()
+        # Kept as long as a page stored before the purge can live, plus a margin.
+        failed = cache.set_many({_marker(key): generation for key in keys}, settings.NEWSROOM_PAGE_CACHE_SECONDS + 60)
+        # Raised again once the records are written: a process that found a page current while the counter read
+        # some value may skip its records for as long as it still reads that value (lookup()), since any purge
+        # whose records it could have missed moves the counter after writing them.
+        _raise_generation()
+    except CacheUnavailable:
+        _UNSENT.update(keys)
+        return
+    written = {key for key in keys if _marker(key) not in set(failed)}
+    _UNSENT.difference_update(written)
+    _UNSENT.update(keys - written)
 
 
 def is_current(entry: dict, purged: dict | None = None) -> bool:
@@ -162,6 +178,10 @@ def lookup(key: str) -> Lookup:
     A copy found current while the counter read G is current while the counter still reads G (and it has not
     expired): purge_pages moves the counter after writing its records, so no purge has finished since. Then the
     records are not read at all."""
+    if _UNSENT:
+        purge_pages(())
+        if _UNSENT:  # still not written: any copy found could be one of those the purges end
+            return Lookup(key, None, None)
     records, checked, counter = _SEEN.get(key, ([], None, None))
     found = cache.get_many([key, GENERATION_KEY] if checked else [key, GENERATION_KEY, *records])
     entry, generation = found.get(key), found.get(GENERATION_KEY)

@@ -141,9 +141,11 @@ def purge_now(keys: Iterable[str]) -> None:
     keys = sorted(set(keys))
     if not keys:
         return
-    purge_pages(keys)
-    for url in settings.NEWSROOM_EDGE_PURGE_URLS:
-        _purge_edge(url, keys)
+    try:
+        purge_pages(keys)
+    finally:  # the edge is purged even if the application's cache could not be
+        for url in settings.NEWSROOM_EDGE_PURGE_URLS:
+            _purge_edge(url, keys)
 
 
 # Keys of a row written without signals (images.services.refresh_picture's update()), by model label; each app

@@ -22,6 +22,7 @@ from django.urls import path, reverse
 from reversion.models import Version
 
 from articles.models import Article
+from articles.services import save_article
 from comments.models import Comment
 from newsroom.cache_backend import ResilientRedisCache
 from newsroom.ratelimit import Limit, hit
@@ -287,3 +288,33 @@ def test_too_many_comments_while_redis_is_away_still_get_the_429_page(own_redis,
     response = client.post(url, form_data(email="r3@example.com"), REMOTE_ADDR="203.0.113.77")
     assert response.status_code == 429
     assert Comment.objects.filter(article=article).count() == 2
+
+
+@pytest.mark.django_db
+def test_an_edit_made_while_redis_is_away_is_not_hidden_by_a_page_cached_before_it(
+    own_redis, settings, page_cache, monkeypatch, django_capture_on_commit_callbacks
+):
+    """Redis keeps its pages through a network cut: the purge the edit could not write is written when Redis
+    answers again, before a copy from before the edit is served."""
+    relay = Relay("127.0.0.1", own_redis.port)
+    relay.start()
+    settings.CACHES = {"default": {**settings.CACHES["default"], "LOCATION": f"redis://127.0.0.1:{relay.port}/0"}}
+    article = ArticleFactory(published=True, headline="Before the outage")
+    client = reader()
+    client.get(article.get_absolute_url())
+    assert client.get(article.get_absolute_url())["X-Page-Cache"] == "hit"
+
+    relay.stop()
+    monkeypatch.setattr(ResilientRedisCache, "retry_after", 0.0)
+    with django_capture_on_commit_callbacks(execute=True):
+        article.headline = "Edited during the outage"
+        save_article(article)
+    during = client.get(article.get_absolute_url())
+    relay.start()
+    after = client.get(article.get_absolute_url())
+
+    assert "Edited during the outage" in during.content.decode()
+    assert after.status_code == 200
+    assert "Edited during the outage" in after.content.decode()
+    assert "Before the outage" not in after.content.decode()
+    relay.stop()
