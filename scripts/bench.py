@@ -534,13 +534,16 @@ def main() -> None:
                 else:
                     purges.append((label, None, why))
         finally:
-            if varnish is not None:
-                varnish.terminate()
-                varnish.wait(timeout=10)
-            for server in servers:
-                server.terminate()
-            for server in servers:
-                server.wait(timeout=10)
+            # Under heavy load a gunicorn can take longer than this to stop: killed then, so the report is still made.
+            stopping = [process for process in (varnish, *servers) if process is not None]
+            for process in stopping:
+                process.terminate()
+            for process in stopping:
+                try:
+                    process.wait(timeout=10)
+                except subprocess.TimeoutExpired:
+                    process.kill()
+                    process.wait()
 
         database = env["DATABASE_URL"].split(":", 1)[0]
         report = format_report(options, targets, posting, stored, purges, database, load_before)
