@@ -307,8 +307,13 @@ def test_index_check_costs_one_query_when_the_index_is_whole(django_assert_num_q
 def test_a_word_in_more_stories_than_are_ranked_shows_the_best_of_the_newest_and_says_so(client, monkeypatch):
     monkeypatch.setattr("articles.search_results.MAX_RANKED", 3)
     for days in range(4, -1, -1):  # written oldest first, as a newsroom writes them
+        # The same words in each, so relevance ties and recency alone orders them (the factory's text is random).
         ArticleFactory(
-            published=True, headline=f"Drought report {days}", published_at=timezone.now() - timedelta(days=days)
+            published=True,
+            headline=f"Drought report {days}",
+            summary="Rain is late.",
+            body="<p>Wells are dry.</p>",
+            published_at=timezone.now() - timedelta(days=days),
         )
     response = client.get(SEARCH, {"q": "drought"})
     headlines = [r["article"].headline for r in response.context["results"]]
