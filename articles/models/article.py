@@ -321,7 +321,9 @@ class Article(models.Model):
         "not news reporting.",
     )
     authors = models.ManyToManyField("authors.Author", through="Byline", related_name="articles")
-    tags = TaggableManager(through=TaggedArticle, blank=True)
+    # In name order wherever a story's tags are read, prefetched or not: taggit's prefetch has no ORDER BY, so
+    # PostgreSQL returned them in whatever order its plan gave (a restored backup showed them reordered).
+    tags = TaggableManager(through=TaggedArticle, blank=True, ordering=["name"])
     section = models.ForeignKey(Section, null=True, blank=True, on_delete=models.PROTECT, related_name="articles")
     status = models.CharField(max_length=16, choices=Status, default=Status.DRAFT)
     is_closed_for_comments = models.BooleanField(

@@ -196,6 +196,15 @@ def test_section_and_tag_pages_list_their_stories_only(client):
     assert in_business.headline in tag_page and in_world.headline not in tag_page
 
 
+def test_a_storys_topics_are_listed_in_name_order_whatever_order_they_were_added(client):
+    article = ArticleFactory(published=True)
+    existing = ArticleFactory(tags=["Niger"])  # an older tag, so ids do not follow names either
+    article.tags.add("Sahel", "Bamako", existing.tags.get())
+    page = client.get(article.get_absolute_url()).content.decode()
+    topics = re.search(r'<ul class="tags" aria-label="Topics">(.*?)</ul>', page, re.S).group(1)
+    assert re.findall(r'rel="tag" dir="auto">([^<]+)</a>', topics) == ["Bamako", "Niger", "Sahel"]
+
+
 def test_unknown_pages_get_the_sites_own_404(client):
     response = client.get("/articles/no-such-story/")
     assert response.status_code == 404
