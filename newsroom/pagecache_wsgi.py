@@ -7,8 +7,9 @@ one cache round trip (pagecache.lookup), no HttpResponse, no middleware.
 
 It keeps every guarantee of the page cache because it decides nothing of its own:
 - the address, the host check (ALLOWED_HOSTS) and what makes a reader's page personal are pagecache's own
-  functions on a request made from the same environ; a refused host, a personal cookie, `Authorization` or
-  any method but GET and HEAD goes to Django, which answers as it always does (a bad host is its 400);
+  functions on a request made from the same environ (the address's key worked out once per address, see
+  page_key); a refused host, a personal cookie, `Authorization` or any method but GET and HEAD goes to Django,
+  which answers as it always does (a bad host is its 400);
 - whether a page is current is pagecache.lookup's answer, the generation check that stays exact across servers;
 - the page is stored here, on a miss, with the headers the whole middleware stack sent (security headers,
   Permissions-Policy, CSP, X-Frame-Options...), so a hit sends exactly what the miss sent, plus `Age` and

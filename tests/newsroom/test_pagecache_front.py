@@ -162,6 +162,31 @@ def test_a_host_django_refuses_is_refused_with_its_400_even_for_a_cached_address
     assert front(url, Host="news.example.com").status.startswith("400")
 
 
+def test_a_refused_host_is_refused_at_an_address_another_host_has_cached(front, story):
+    """The front keeps each address's key once worked out; the host is part of the address, so a host Django
+    refuses gets its 400 at a path whose page is cached for the allowed one."""
+    url = story.get_absolute_url()
+    front(url)
+    assert front(url)["X-Page-Cache"] == "hit"
+    assert front(url, Host="news.example.com").status.startswith("400")
+
+
+@pytest.fixture
+def https_only(settings) -> None:
+    """HTTPS only, behind a TLS proxy; requested before `front`, whose Django reads this when it loads its
+    middleware."""
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    settings.SECURE_SSL_REDIRECT = True
+
+
+def test_plain_http_is_redirected_at_an_address_cached_over_https(https_only, front, story):
+    """The scheme, read from the proxy's header, is part of the address the front keeps a key for."""
+    url = story.get_absolute_url()
+    front(url, X_Forwarded_Proto="https")
+    assert front(url, X_Forwarded_Proto="https")["X-Page-Cache"] == "hit"
+    assert front(url).status.startswith("301")
+
+
 def test_each_host_has_its_own_copy(front, story, settings):
     settings.ALLOWED_HOSTS = ["one.example.com", "two.example.com"]
     front(story.get_absolute_url(), Host="one.example.com")
