@@ -60,10 +60,12 @@ ADDRESS = (
 )
 # The page key for each such set of values, or None where the front serves nothing (a host Django refuses, plain
 # HTTP under SECURE_SSL_REDIRECT). Addresses only, never a page: what is stored and whether it is current is read
-# from the shared cache on every request. Bounded, since addresses are readers' choice; emptied when a setting
-# changes (tests), as every value depends on the settings.
+# from the shared cache on every request. Bounded, since addresses are readers' choice (so many, and an address
+# kept only when short: a request line and its headers may run to kilobytes each); emptied when a setting changes
+# (tests), as every value depends on the settings.
 _KEYS: dict[tuple, str | None] = {}
 _KEYS_KEPT = 10_000
+_KEPT_LENGTH = 1_000
 _FIELDS: list[tuple[str, ...]] = []
 
 
@@ -97,9 +99,10 @@ def page_key(environ: dict) -> str | None:
     if not settings.SECURE_SSL_REDIRECT or request.is_secure():
         with suppress(DisallowedHost):  # Django refuses the host, with its own 400 page
             key = pagecache.cache_key(request)
-    if len(_KEYS) >= _KEYS_KEPT:
-        _KEYS.clear()
-    _KEYS[signature] = key
+    if sum(len(value) for value in signature if isinstance(value, str)) <= _KEPT_LENGTH:
+        if len(_KEYS) >= _KEYS_KEPT:
+            _KEYS.clear()
+        _KEYS[signature] = key
     return key
 
 
