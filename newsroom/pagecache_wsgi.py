@@ -7,8 +7,9 @@ one cache round trip (pagecache.lookup), no HttpResponse, no middleware.
 
 It keeps every guarantee of the page cache because it decides nothing of its own:
 - the address, the host check (ALLOWED_HOSTS) and what makes a reader's page personal are pagecache's own
-  functions on a request made from the same environ; a refused host, a personal cookie, `Authorization` or
-  any method but GET and HEAD goes to Django, which answers as it always does (a bad host is its 400);
+  functions on a request made from the same environ (the address's key worked out once per address, see
+  page_key); a refused host, a personal cookie, `Authorization` or any method but GET and HEAD goes to Django,
+  which answers as it always does (a bad host is its 400);
 - whether a page is current is pagecache.lookup's answer, the generation check that stays exact across servers;
 - the page is stored here, on a miss, with the headers the whole middleware stack sent (security headers,
   Permissions-Policy, CSP, X-Frame-Options...), so a hit sends exactly what the miss sent, plus `Age` and
@@ -25,11 +26,14 @@ close_old_connections to look after.
 import math
 import time
 from collections.abc import Callable, Iterable
+from contextlib import suppress
 
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import DisallowedHost
 from django.core.handlers.wsgi import WSGIRequest
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 
 from newsroom import pagecache
 
@@ -37,6 +41,69 @@ StartResponse = Callable[..., Callable[[bytes], object]]
 WSGIApp = Callable[[dict, StartResponse], Iterable[bytes]]
 
 CONDITIONAL = ("HTTP_IF_NONE_MATCH", "HTTP_IF_MODIFIED_SINCE", "HTTP_IF_MATCH", "HTTP_IF_UNMODIFIED_SINCE")
+
+# Every environ value that the page's key, Django's host check and the HTTPS redirect read (WSGIRequest's path,
+# scheme and get_host(), pagecache.cache_key): together with the settings, they decide the key, so the key worked
+# out once for them is the key for every request that has them. SECURE_PROXY_SSL_HEADER's header is added to these.
+ADDRESS = (
+    "wsgi.url_scheme",
+    "HTTP_HOST",
+    "HTTP_X_FORWARDED_HOST",
+    "HTTP_X_FORWARDED_PORT",
+    "SERVER_NAME",
+    "SERVER_PORT",
+    "SCRIPT_NAME",
+    "SCRIPT_URL",
+    "REDIRECT_URL",
+    "PATH_INFO",
+    "QUERY_STRING",
+)
+# The page key for each such set of values, or None where the front serves nothing (a host Django refuses, plain
+# HTTP under SECURE_SSL_REDIRECT). Addresses only, never a page: what is stored and whether it is current is read
+# from the shared cache on every request. Bounded, since addresses are readers' choice (so many, and an address
+# kept only when short: a request line and its headers may run to kilobytes each); emptied when a setting changes
+# (tests), as every value depends on the settings.
+_KEYS: dict[tuple, str | None] = {}
+_KEYS_KEPT = 10_000
+_KEPT_LENGTH = 1_000
+_FIELDS: list[tuple[str, ...]] = []
+
+
+@receiver(setting_changed)
+def _forget_addresses(**kwargs: object) -> None:
+    _KEYS.clear()
+    _FIELDS.clear()
+
+
+def _fields() -> tuple[str, ...]:
+    if not _FIELDS:
+        proxy = settings.SECURE_PROXY_SSL_HEADER
+        _FIELDS.append(ADDRESS + ((proxy[0],) if proxy else ()))
+    return _FIELDS[0]
+
+
+def page_key(environ: dict) -> str | None:
+    """The page cache's key for this request's address, or None if the front serves nothing there.
+
+    Worked out by Django's own request (host check, scheme, path) and pagecache.cache_key the first time an address
+    is seen, then read from _KEYS: building a WSGIRequest and checking the host cost a hit about a third of its
+    time in Python."""
+    signature = tuple(map(environ.get, _fields()))
+    try:
+        return _KEYS[signature]
+    except KeyError:
+        pass
+    # A copy: WSGIRequest rewrites PATH_INFO in the environ it is given, and Django will make its own.
+    request = WSGIRequest(environ.copy())
+    key = None
+    if not settings.SECURE_SSL_REDIRECT or request.is_secure():
+        with suppress(DisallowedHost):  # Django refuses the host, with its own 400 page
+            key = pagecache.cache_key(request)
+    if sum(len(value) for value in signature if isinstance(value, str)) <= _KEPT_LENGTH:
+        if len(_KEYS) >= _KEYS_KEPT:
+            _KEYS.clear()
+        _KEYS[signature] = key
+    return key
 
 
 class PageCacheFront:
@@ -63,15 +130,14 @@ class PageCacheFront:
         """What the cache holds for this request, or None for a request the page cache does not serve."""
         if not settings.NEWSROOM_PAGE_CACHE or environ["REQUEST_METHOD"] not in ("GET", "HEAD"):
             return None
-        # A copy: WSGIRequest rewrites PATH_INFO in the environ it is given, and Django will make its own.
-        request = WSGIRequest(environ.copy())
-        if pagecache.is_personal(request) or (settings.SECURE_SSL_REDIRECT and not request.is_secure()):
+        # Personal: pagecache.is_personal's rule, on every request. Without a Cookie header a request has no cookie
+        # at all, so only `Authorization` can make it personal; with one, Django's own request reads the cookies.
+        if "HTTP_AUTHORIZATION" in environ:
             return None
-        try:
-            key = pagecache.cache_key(request)
-        except DisallowedHost:
-            return None  # Django refuses the host, with its own 400 page
-        return pagecache.lookup(key)
+        if environ.get("HTTP_COOKIE") and pagecache.is_personal(WSGIRequest(environ.copy())):
+            return None
+        key = page_key(environ)
+        return None if key is None else pagecache.lookup(key)
 
     def render(self, environ: dict, start_response: StartResponse) -> Iterable[bytes]:
         """Let Django answer; when the middleware asks for the page to be kept, keep what Django sent."""

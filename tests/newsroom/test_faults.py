@@ -267,6 +267,23 @@ def test_pages_and_comments_keep_working_while_redis_is_away(own_redis, caplog, 
 
 
 @pytest.mark.django_db
+def test_a_redis_restarted_between_two_requests_is_no_outage(own_redis, page_cache, caplog):
+    """The page cache reads on a connection each thread keeps (newsroom/cache_backend.py). Redis closes it when it
+    restarts (or when the connection idles past its timeout); that is found out only by using it, and the read is
+    sent again on a new socket instead of counting the server as gone for a while."""
+    url = ArticleFactory(published=True).get_absolute_url()
+    client = reader()
+    assert client.get(url)["X-Page-Cache"] == "miss"
+    assert client.get(url)["X-Page-Cache"] == "hit"
+    caplog.set_level(logging.WARNING, logger="newsroom.cache_backend")
+    own_redis.stop()
+    own_redis.start()
+    assert client.get(url)["X-Page-Cache"] == "miss"  # the restarted server holds nothing yet
+    assert client.get(url)["X-Page-Cache"] == "hit"
+    assert cache_warnings(caplog) == []
+
+
+@pytest.mark.django_db
 def test_rate_limits_still_hold_in_each_app_server_while_redis_is_away(own_redis):
     own_redis.stop()
     limit = Limit(count=3, seconds=600)

@@ -19,7 +19,7 @@ from django.urls import reverse
 from comments.models import Comment
 from comments.services import moderate_comments
 from newsroom.pagecache import GENERATION_KEY, purge_pages
-from newsroom.pagecache_wsgi import PageCacheFront
+from newsroom.pagecache_wsgi import _KEYS, PageCacheFront
 from tests.factories import ArticleFactory, CommentFactory
 from tests.services import free_port
 
@@ -160,6 +160,40 @@ def test_a_host_django_refuses_is_refused_with_its_400_even_for_a_cached_address
     assert front(url, Host="news.example.com")["X-Page-Cache"] == "hit"
     settings.ALLOWED_HOSTS = ["other.example.com"]  # the host was dropped since the page was stored
     assert front(url, Host="news.example.com").status.startswith("400")
+
+
+def test_a_refused_host_is_refused_at_an_address_another_host_has_cached(front, story):
+    """The front keeps each address's key once worked out; the host is part of the address, so a host Django
+    refuses gets its 400 at a path whose page is cached for the allowed one."""
+    url = story.get_absolute_url()
+    front(url)
+    assert front(url)["X-Page-Cache"] == "hit"
+    assert front(url, Host="news.example.com").status.startswith("400")
+
+
+def test_a_long_address_is_served_without_its_key_being_kept(front, story):
+    """An address is the reader's choice: one of kilobytes is answered as any other, its key worked out each time."""
+    url = story.get_absolute_url() + "?" + "&".join(f"p{n}=" + "x" * 40 for n in range(60))
+    front(url)
+    assert front(url)["X-Page-Cache"] == "hit"
+    assert front(url, Host="news.example.com").status.startswith("400")
+    assert not any(url.split("?")[1] in signature for signature in _KEYS)
+
+
+@pytest.fixture
+def https_only(settings) -> None:
+    """HTTPS only, behind a TLS proxy; requested before `front`, whose Django reads this when it loads its
+    middleware."""
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    settings.SECURE_SSL_REDIRECT = True
+
+
+def test_plain_http_is_redirected_at_an_address_cached_over_https(https_only, front, story):
+    """The scheme, read from the proxy's header, is part of the address the front keeps a key for."""
+    url = story.get_absolute_url()
+    front(url, X_Forwarded_Proto="https")
+    assert front(url, X_Forwarded_Proto="https")["X-Page-Cache"] == "hit"
+    assert front(url).status.startswith("301")
 
 
 def test_each_host_has_its_own_copy(front, story, settings):
