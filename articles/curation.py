@@ -10,12 +10,12 @@ from functools import reduce
 from django.db import connection
 from django.db.models import Case, Count, IntegerField, Max, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
-from django.db.models.query import QuerySet, prefetch_related_objects
+from django.db.models.query import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 
 from articles.models import Article, LeadStory, TaggedArticle
-from articles.models.article import _bylines_prefetch, listing_prefetches
+from articles.models.article import prefetch_bylines, prefetch_for_listing
 from newsroom.paging import KeysetPage, keyset_page
 from newsroom.prepared import PreparedQuery
 
@@ -53,7 +53,7 @@ def home_page(request: HttpRequest) -> tuple[Article | None, KeysetPage]:
         latest = latest.exclude(pk=lead.pk)
     page = keyset_page(request, latest)
     lead = lead if page.is_first else None
-    prefetch_related_objects([*([lead] if lead else []), *page.object_list], *listing_prefetches())
+    prefetch_for_listing([*([lead] if lead else []), *page.object_list])
     return lead, page
 
 
@@ -92,7 +92,7 @@ def related_articles(article: Article, count: int = RELATED_COUNT) -> list[Artic
         now=timezone.now(),
     )
     # Cards show the byline; the tags they do not show are left unfetched.
-    prefetch_related_objects(related, _bylines_prefetch())
+    prefetch_bylines(related)
     return related
 
 
