@@ -10,7 +10,6 @@ from django.core.exceptions import ValidationError
 from django.db import connection, models
 from django.db.models import Exists, OuterRef, Prefetch
 from django.db.models.functions import Coalesce
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import strip_tags
 from taggit.managers import TaggableManager
@@ -22,6 +21,7 @@ from images.fields import PictureField
 from images.renditions import Picture, Rendition, nearest_rendition
 from images.services import pictures_kept_current
 from images.specs import HERO_IMAGE
+from newsroom.paths import path_for
 from newsroom.prepared import PreparedPrefetch, PreparedQuery, lazily_filtered
 from newsroom.sanitize import sanitize_html
 from newsroom.text import clean_line, clean_lines
@@ -47,7 +47,7 @@ class Section(models.Model):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("articles:section", kwargs={"slug": self.slug})
+        return path_for("articles:section", slug=self.slug)
 
     def clean(self) -> None:
         super().clean()
@@ -454,7 +454,7 @@ class Article(models.Model):
             super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
-        return reverse("articles:detail", kwargs={"slug": self.slug})
+        return path_for("articles:detail", slug=self.slug)
 
     def clean(self) -> None:
         super().clean()
