@@ -86,6 +86,7 @@ class _Plan:
         compiler = queryset.query.get_compiler(using=self.db)
         self.sql, params = compiler.as_sql()
         self.compiler = compiler
+        self._converters_by_columns: dict[tuple, dict] = {}
         # Where each stand-in landed: (name, index in its list or None) for each parameter, or None for a constant.
         places: dict[Any, tuple[str, int | None]] = {}
         for name, stand_in in stand_ins.items():
@@ -99,6 +100,13 @@ class _Plan:
         if missing:
             raise ValueError(f"These values did not reach the query's parameters as given: {sorted(missing)}.")
 
+    def _converters(self, expressions: list) -> dict:
+        key = tuple(id(expression) for expression in expressions)
+        found = self._converters_by_columns.get(key)
+        if found is None:
+            found = self._converters_by_columns[key] = self.compiler.get_converters(expressions)
+        return found
+
     def run(self, values: dict[str, Any]) -> list[Model]:
         connection = connections[self.db]
         if connection.vendor != self.vendor:
@@ -111,6 +119,9 @@ class _Plan:
         compiler.connection = connection
         sql = self.sql
         compiler.as_sql = lambda *args, **kwargs: (sql, params)
+        # The converters of the plan's columns are the same on every run: worked out once (each column asked
+        # the backend and its field, some 140 calls an article page, docs/performance.md).
+        compiler.get_converters = self._converters
         return list(ModelIterable(_Bound(self, compiler)))
 
 
