@@ -10,13 +10,13 @@ from functools import reduce
 from django.db import connection
 from django.db.models import Case, Count, IntegerField, Max, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
-from django.db.models.query import QuerySet, prefetch_related_objects
+from django.db.models.query import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 
 from articles.models import Article, LeadStory, TaggedArticle
-from articles.models.article import _bylines_prefetch, listing_prefetches
-from newsroom.paging import KeysetPage, keyset_page
+from articles.models.article import prefetch_bylines, prefetch_for_listing
+from newsroom.paging import KeysetPage, first_page, first_page_rows, is_first_page, keyset_page
 from newsroom.prepared import PreparedQuery
 
 # Under a story: one row of cards on a wide screen, and few enough that each is worth a look.
@@ -31,12 +31,23 @@ def lead_story() -> Article | None:
     then fetched by primary key: a filter of "the chosen one or the newest" would have the database weigh
     every published story (46 ms at 20,000 on SQLite, against under 1).
     """
-    chosen = LeadStory.objects.latest_choice().running().values("article_id")
+    found = _lead.run(now=timezone.now())
+    return found[0] if found else None
+
+
+def _build_lead(*, now: datetime) -> QuerySet:
+    # Prepared once per process (newsroom/prepared.py): Django built and compiled these nested subqueries on
+    # every request, about as long as the home page's cards took to draw (docs/performance.md).
+    chosen = LeadStory.objects.latest_choice().running(at=now).values("article_id")
     # By primary key, unordered: a filter on "in these ids" sorted the way articles sort read every story.
-    chosen_and_published = Article.objects.published().filter(pk=Subquery(chosen)).order_by().values("pk")
-    newest = Article.objects.published().order_by("-published_at", "-pk").values("pk")[:1]
+    chosen_and_published = Article.objects.published(at=now).filter(pk=Subquery(chosen)).order_by().values("pk")
+    newest = Article.objects.published(at=now).order_by("-published_at", "-pk").values("pk")[:1]
     lead_id = Coalesce(Subquery(chosen_and_published), Subquery(newest))
-    return Article.objects.published().with_card_columns().filter(pk=lead_id).first()
+    # first(), as it was: the model's ordering, one row.
+    return Article.objects.published(at=now).with_card_columns().filter(pk=lead_id)[:1]
+
+
+_lead = PreparedQuery(_build_lead)
 
 
 def home_page(request: HttpRequest) -> tuple[Article | None, KeysetPage]:
@@ -48,13 +59,29 @@ def home_page(request: HttpRequest) -> tuple[Article | None, KeysetPage]:
     bylines and tags of the lead and the page together.
     """
     lead = lead_story()
-    latest = Article.objects.published().with_card_columns()
-    if lead is not None:
-        latest = latest.exclude(pk=lead.pk)
-    page = keyset_page(request, latest)
+    if is_first_page(request):
+        # The address nearly every reader asks for, prepared once per process (`_build_latest`).
+        lead_id = lead.pk if lead is not None else None
+        page = first_page(lambda limit: _latest.run(shape={"limit": limit}, now=timezone.now(), lead_id=lead_id))
+    else:
+        latest = Article.objects.published().with_card_columns()
+        if lead is not None:
+            latest = latest.exclude(pk=lead.pk)
+        page = keyset_page(request, latest)
     lead = lead if page.is_first else None
-    prefetch_related_objects([*([lead] if lead else []), *page.object_list], *listing_prefetches())
+    prefetch_for_listing([*([lead] if lead else []), *page.object_list])
     return lead, page
+
+
+def _build_latest(*, now: datetime, lead_id: int | None, limit: int) -> QuerySet:
+    """The first page of the latest stories after the lead, as keyset_page() would fetch it."""
+    latest = Article.objects.published(at=now).with_card_columns()
+    if lead_id is not None:
+        latest = latest.exclude(pk=lead_id)
+    return first_page_rows(latest, limit)
+
+
+_latest = PreparedQuery(_build_latest)
 
 
 def _any_of(candidates: list[QuerySet]) -> Q:
@@ -92,7 +119,7 @@ def related_articles(article: Article, count: int = RELATED_COUNT) -> list[Artic
         now=timezone.now(),
     )
     # Cards show the byline; the tags they do not show are left unfetched.
-    prefetch_related_objects(related, _bylines_prefetch())
+    prefetch_bylines(related)
     return related
 
 

@@ -3,12 +3,12 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.urls import reverse
 
 from images.fields import PictureField
 from images.renditions import Picture
 from images.services import pictures_kept_current
 from images.specs import AUTHOR_PHOTO
+from newsroom.paths import path_for
 from newsroom.text import clean_line, clean_lines
 
 
@@ -51,7 +51,7 @@ class Author(models.Model):
             super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
-        return reverse("authors:detail", kwargs={"slug": self.slug})
+        return path_for("authors:detail", slug=self.slug)
 
     def clean(self) -> None:
         super().clean()

@@ -12,11 +12,14 @@ made from escaped plain text when it was saved.
 from datetime import datetime
 from html import escape
 
+from django.http import QueryDict
 from django.utils import timezone
 from django.utils.dates import MONTHS
+from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 
 from comments.threads import CommentPage, Node
+from newsroom.paths import path_for
 
 
 def comment_list(page: CommentPage, article_url: str, is_open: bool) -> SafeString:
@@ -82,3 +85,126 @@ def _when(moment: datetime, months: dict[int, str]) -> tuple[str, str]:
     shown = f"{local.day} {months[local.month]} {local.year:04d}, {local.hour:02d}:{local.minute:02d}"
     return local.replace(microsecond=0).isoformat(), shown
 
+
+
+def comment_section(
+    *,
+    article,
+    page: CommentPage,
+    form,
+    form_token: str,
+    reply_to,
+    refused_body: str,
+    messages,
+    preview: bool,
+) -> SafeString:
+    """The article page's `<section class="comments">`: the count, the reader's own notices, the page of threads
+    and its links, then the form (or why there is none). The markup of the templates it replaced
+    (comments/_comments.html and _form.html), byte for byte; see the module's docstring for why."""
+    count = article.comment_count
+    article_url = article.get_absolute_url()
+    is_open = article.is_open_for_comments
+    title = f"{count} comment{'' if count == 1 else 's'}" if count else "Comments"
+    notices = "".join(
+        f'\n  <p class="message message--{escape(message.level_tag)}" id="comment-notice" role="status">'
+        f"{escape(str(message))}</p>\n  "
+        for message in messages or ()
+        if "comment" in message.tags
+    )
+    if page.threads:
+        listing = f"\n  {comment_list(page, article_url, is_open)}\n  {_pagination(page, article_url)}\n  "
+    elif not count:
+        listing = '\n  <p class="empty">No comments yet.</p>\n  '
+    else:
+        listing = ""
+    if preview:
+        ending = '\n  <p class="form-note">The comment form appears here once the story is published.</p>\n  '
+    elif is_open:
+        ending = f"\n  {_form(article, article_url, page, form, form_token, reply_to)}\n  "
+    else:
+        refused = (
+            '\n    <p role="alert">Your comment was not posted. Here is its text, so you can keep a copy:</p>\n'
+            '    <textarea readonly rows="6" aria-label="Your comment" dir="auto">'
+            f"{escape(refused_body)}</textarea>\n    "
+            if refused_body
+            else ""
+        )
+        ending = (
+            '\n  <div class="comments-closed" id="comment-form">\n'
+            f"    <p><strong>Comments are closed on this story.</strong></p>\n    {refused}\n  </div>\n  "
+        )
+    return mark_safe(  # noqa: S308 (every value below is escaped, or is markup drawn escaped by this module or the form)
+        '<section class="comments" id="comments" aria-labelledby="comments-title">\n  \n'
+        f'  <h2 id="comments-title">{title}</h2>\n  {notices}\n  {listing}\n  {ending}\n  \n</section>\n'
+    )
+
+
+def _query(query: QueryDict) -> str:
+    """`{% querystring query %}` for a comment page's own query: "" for the first page, else "?comments_page=N"."""
+    return f"?{query.urlencode()}" if query else ""
+
+
+def _pagination(page: CommentPage, article_url: str) -> str:
+    if page.num_pages <= 1:
+        return ""
+    url = escape(article_url)
+    previous = (
+        f'<a rel="prev" href="{url}{escape(_query(page.previous_query))}#comments">&larr; Earlier comments</a>'
+        if page.has_previous
+        else ""
+    )
+    following = (
+        f'<a rel="next" href="{url}{escape(_query(page.next_query))}#comments">Later comments &rarr;</a>'
+        if page.has_next
+        else ""
+    )
+    return (
+        '\n  <nav class="pagination" aria-label="Comment pages">\n'
+        f"    {previous}\n"
+        f'    <span class="pagination__current">Comments page {page.number} of {page.num_pages}</span>\n'
+        f"    {following}\n  </nav>\n  "
+    )
+
+
+def _form(article, article_url: str, page: CommentPage, form, form_token: str, reply_to) -> str:
+    query = escape(_query(page.query))
+    summary = ""
+    if form.errors:
+        general = "".join(f"<li>{escape(str(error))}</li>" for error in form.non_field_errors())
+        hidden = "".join(f"<li>{escape(str(error))}</li>" for error in form.hidden_errors())
+        fields = "".join(
+            f'<li><a href="#{escape(str(field.auto_id))}">{escape(str(field.label))}: {escape(str(error))}</a></li>'
+            for field in form.visible_fields()
+            for error in field.errors
+        )
+        summary = (
+            '\n  <div class="error-summary" role="alert" aria-labelledby="comment-errors-title" tabindex="-1"'
+            " data-error-summary>\n"
+            '    <h2 class="error-summary__title" id="comment-errors-title">There is a problem with your comment</h2>\n'
+            f'    <ul class="error-summary__list">\n      {general}\n      {hidden}\n      {fields}\n'
+            "    </ul>\n  </div>\n  "
+        )
+    if reply_to:
+        name = escape(reply_to.name)
+        title = f"Reply to <bdi>{name}</bdi>"
+        replying = (
+            f'\n  <p class="form-note">Replying to <a href="#comment-{reply_to.pk}"><bdi>{name}</bdi>’s comment</a>.'
+            f' <a href="{escape(article_url)}{query}#comment-form">Write a new comment instead</a></p>\n  '
+        )
+        parent = f'<input type="hidden" name="parent" value="{reply_to.pk}">'
+        button = "Post reply"
+    else:
+        title, replying, parent, button = "Leave a comment", "", "", "Post comment"
+    action = escape(path_for("comments:post", slug=article.slug))
+    return (
+        f'<form class="comment-form" method="post" id="comment-form" action="{action}{query}#comment-form"'
+        " novalidate>\n"
+        f"  {summary}\n"
+        f'  <h2 id="comment-form-title">{title}</h2>\n'
+        f"  {replying}\n"
+        '  <p class="form-note">Comments are moderated. Your email address is never published.</p>\n'
+        f'  <input type="hidden" name="token" value="{escape(form_token)}">\n'
+        f"  {parent}\n"
+        f"  {conditional_escape(form.fields_html())}\n"
+        f'  <button type="submit">{button}</button>\n</form>\n'
+    )

@@ -18,11 +18,13 @@ import io
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import PurePosixPath
 
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.core.files.storage import Storage
+from django.core.files.storage import FileSystemStorage, Storage
+from django.utils.functional import LazyObject, empty
 from PIL import Image
 
 from images.specs import Crop, ImageSpec
@@ -210,7 +212,7 @@ class Picture:
             return None
 
         def srcset(name: str) -> str:
-            return ", ".join(f"{storage.url(e['files'][name])} {e['width']}w" for e in entries)
+            return ", ".join(f"{file_url(storage, e['files'][name])} {e['width']}w" for e in entries)
 
         sources = tuple(
             Source(ENCODERS[name].mime_type, srcset(name))
@@ -223,11 +225,38 @@ class Picture:
         largest = entries[-1]
         return cls(
             sources=sources,
-            src=storage.url(fallback["files"]["jpeg"]),
+            src=file_url(storage, fallback["files"]["jpeg"]),
             srcset=srcset("jpeg"),
             width=largest["width"],
             height=largest["height"],
         )
+
+
+def file_url(storage: Storage, name: str) -> str:
+    """`storage.url(name)`; for files on this server's disk, remembered per process.
+
+    A card's picture names about ten files, and the article page some forty: FileSystemStorage's url() (a
+    quote and a urljoin each) was about 5% of the page's processor time (docs/performance.md). Its answer
+    depends only on the storage's base address and the name, which make the key. Other storages (object
+    storage, whose addresses may be signed and expire) are asked every time.
+    """
+    target = storage
+    if isinstance(storage, LazyObject):  # default_storage, set up on first use
+        if storage._wrapped is empty:
+            storage._setup()
+        target = storage._wrapped
+    if type(target).url is FileSystemStorage.url:
+        return _disk_url(target.base_url, name)
+    return storage.url(name)
+
+
+# Rendition files of some thousands of stories; an entry is two short strings.
+DISK_URLS_KEPT = 50_000
+
+
+@lru_cache(maxsize=DISK_URLS_KEPT)
+def _disk_url(base_url: str, name: str) -> str:
+    return FileSystemStorage(base_url=base_url).url(name)
 
 
 def nearest_rendition(
@@ -238,7 +267,7 @@ def nearest_rendition(
     if not entries:
         return None
     entry = min(entries, key=lambda e: abs(e["width"] - width))
-    return Rendition(storage.url(entry["files"][format_name]), entry["width"], entry["height"])
+    return Rendition(file_url(storage, entry["files"][format_name]), entry["width"], entry["height"])
 
 
 def _entries(renditions: dict | None, crop: str) -> list[dict]:

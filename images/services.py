@@ -152,6 +152,13 @@ def bring_up_to_date(
         file.save(clean_name(file.name, extension), ContentFile(data), save=False)
         change.made.append(file.name)
 
+    # The stored file's size, as ImageField would read it from the file: rows imported with their image
+    # (articles/importer.py, the demo) were stored without it, and Django then opened the file with Pillow to
+    # measure it each time such a row was loaded, on every page that showed it (docs/performance.md).
+    if picture_field.width_field:
+        setattr(instance, picture_field.width_field, picture.width)
+    if picture_field.height_field:
+        setattr(instance, picture_field.height_field, picture.height)
     folder = rendition_folder(file.name, data, key)
     crops = make_renditions(
         picture, spec=picture_field.spec, focus=focus, storage=file.storage, folder=folder, made=change.made

@@ -3,9 +3,17 @@
 from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 
-from newsroom.publication import current_publication, footer_pages
+from newsroom.publication import publication_and_footer_pages
 
 
 def publication(request: HttpRequest) -> dict:
-    """Lazy, so a page that renders neither (the admin, a feed) does not even ask the cache."""
-    return {"publication": SimpleLazyObject(current_publication), "footer_pages": SimpleLazyObject(footer_pages)}
+    """Lazy, so a page that renders neither (the admin, a feed) does not even ask the cache; the first of the
+    two that a page reads fetches both, in one round trip."""
+    both: list = []
+
+    def part(index: int) -> object:
+        if not both:
+            both.extend(publication_and_footer_pages())
+        return both[index]
+
+    return {"publication": SimpleLazyObject(lambda: part(0)), "footer_pages": SimpleLazyObject(lambda: part(1))}

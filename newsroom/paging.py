@@ -151,9 +151,27 @@ def keyset_page(request: HttpRequest, queryset: QuerySet, per_page: int | None =
         return KeysetPage(page, older=older, newer=str(Cursor.of(page[0])))
     if OLD_PAGE in request.GET:
         raise PageMoved(_old_page_address(request, newest_first, per_page), permanent=True)
-    rows = _rows(queryset, newest_first, per_page + 1)
+    return first_page(lambda limit: list(first_page_rows(queryset, limit)), per_page)
+
+
+def is_first_page(request: HttpRequest) -> bool:
+    """Whether keyset_page() would answer this request with the listing's first page, with no redirect."""
+    return not any(name in request.GET for name in (NEWER, OLDER, OLD_PAGE))
+
+
+def first_page(fetch: Callable[[int], list], per_page: int | None = None) -> KeysetPage:
+    """The first page from `fetch(limit)`, the newest `limit` rows as first_page_rows() gives them: for a
+    view that runs that query prepared (articles/curation.py's home page)."""
+    per_page = per_page or settings.ARTICLES_PER_PAGE
+    rows = fetch(per_page + 1)
     page = rows[:per_page]
     return KeysetPage(page, older=str(Cursor.of(page[-1])) if len(rows) > per_page else None, newer=None)
+
+
+def first_page_rows(queryset: QuerySet, limit: int) -> QuerySet:
+    """The newest `limit` rows of `queryset`, as _rows() selects them (unevaluated)."""
+    newest_first = queryset.order_by("-published_at", "-pk")
+    return queryset.filter(pk__in=newest_first.values("pk")[:limit]).order_by(*newest_first.query.order_by)
 
 
 def _rows(queryset: QuerySet, ordered: QuerySet, limit: int) -> list:

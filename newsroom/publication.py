@@ -6,6 +6,7 @@ save or delete drops them (newsroom/apps.py connects the signals), at once and a
 so no server keeps the old name once the change is committed.
 """
 
+import functools
 import hashlib
 from functools import partial
 
@@ -20,6 +21,7 @@ from newsroom.models import PUBLICATION_ID, Page, Publication
 CACHE_SECONDS = 24 * 60 * 60
 
 
+@functools.cache  # the columns are fixed for the life of the process
 def _key(model: type, name: str) -> str:
     # The column names are in the key: after a migration adds a field, an instance pickled by the old code
     # would lack it and cost a query per page, so the new code reads a key of its own.
@@ -37,11 +39,22 @@ def current_publication() -> Publication:
 
     Cold: one query (two or three more the first time ever, to create the row). Warm: none.
     """
-    key = _key(Publication, "publication")
-    publication = cache.get(key)
-    if publication is None:
-        publication, _ = Publication.objects.get_or_create(pk=PUBLICATION_ID)
-        cache.set(key, publication, CACHE_SECONDS)
+    return _publication(cache.get(_key(Publication, "publication")))
+
+
+def publication_and_footer_pages() -> tuple[Publication, list[tuple[str, str]]]:
+    """current_publication() and footer_pages() in one round trip to the cache, for the chrome of every page
+    (newsroom/context_processors.py): each round trip to Redis cost the page about as much as a query."""
+    keys = _key(Publication, "publication"), _key(Page, "footer-pages")
+    found = cache.get_many(keys)
+    return _publication(found.get(keys[0])), _with_corrections(_page_links(found.get(keys[1])))
+
+
+def _publication(cached: Publication | None) -> Publication:
+    if cached is not None:
+        return cached
+    publication, _ = Publication.objects.get_or_create(pk=PUBLICATION_ID)
+    cache.set(_key(Publication, "publication"), publication, CACHE_SECONDS)
     return publication
 
 
@@ -53,14 +66,21 @@ CORRECTIONS_POLICY_SLUG = "corrections"
 def footer_pages() -> list[tuple[str, str]]:
     """(title, address) of every standing page, in footer order, with the corrections page after the
     corrections policy (or last, without one). Cold: one query. Warm: none."""
-    key = _key(Page, "footer-pages")
-    links = cache.get(key)
-    if links is None:
-        links = [
-            (title, reverse("pages:detail", kwargs={"slug": slug}))
-            for title, slug in Page.objects.order_by("position", "title").values_list("title", "slug")
-        ]
-        cache.set(key, links, CACHE_SECONDS)
+    return _with_corrections(_page_links(cache.get(_key(Page, "footer-pages"))))
+
+
+def _page_links(cached: list[tuple[str, str]] | None) -> list[tuple[str, str]]:
+    if cached is not None:
+        return cached
+    links = [
+        (title, reverse("pages:detail", kwargs={"slug": slug}))
+        for title, slug in Page.objects.order_by("position", "title").values_list("title", "slug")
+    ]
+    cache.set(_key(Page, "footer-pages"), links, CACHE_SECONDS)
+    return links
+
+
+def _with_corrections(links: list[tuple[str, str]]) -> list[tuple[str, str]]:
     # Added after the cache, so it is there whatever a cache filled by an older release holds.
     policy = corrections_policy_url()
     at = next((index + 1 for index, (_, url) in enumerate(links) if url == policy), len(links))

@@ -6,6 +6,8 @@ ends (its end time passes, or its story is unpublished or withdrawn) the newest 
 again, never an older choice, which the editor has already replaced once.
 """
 
+from datetime import datetime
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -21,9 +23,9 @@ class LeadStoryQuerySet(models.QuerySet):
         newest = LeadStory.objects.order_by("-chosen_at", "-pk").values("pk")[:1]
         return self.filter(pk=Subquery(newest))
 
-    def running(self) -> "LeadStoryQuerySet":
-        """Choices whose end time, if any, has not come."""
-        return self.filter(Q(until__isnull=True) | Q(until__gt=timezone.now()))
+    def running(self, at: datetime | None = None) -> "LeadStoryQuerySet":
+        """Choices whose end time, if any, has not come (by `at`, now unless given: a prepared query passes it)."""
+        return self.filter(Q(until__isnull=True) | Q(until__gt=timezone.now() if at is None else at))
 
 
 class LeadStory(models.Model):

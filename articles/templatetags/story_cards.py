@@ -4,6 +4,7 @@ from django import template
 from django.utils.safestring import SafeString
 
 from articles import cards as markup
+from articles import story as story_markup
 from articles.models import Article
 
 register = template.Library()
@@ -25,3 +26,15 @@ def cards(articles: list[Article]) -> SafeString:
 def byline(authors: list) -> SafeString:
     """ "By A, B and C", each a link to the author's page (nothing for a story without a byline)."""
     return markup.byline_html(authors)
+
+
+@register.simple_tag
+def story(article: Article) -> SafeString:
+    """The story's `<article>` on its page; see articles/story.py for why this is Python, not a template."""
+    return story_markup.story_html(article)
+
+
+@register.simple_tag
+def related_stories(articles: list[Article]) -> SafeString:
+    """The related stories' section under a story, or nothing."""
+    return story_markup.related_html(articles)

@@ -5,11 +5,13 @@ from datetime import timedelta
 
 import pytest
 import time_machine
+from django.db.models.query import prefetch_related_objects
 from django.utils import timezone
 
 from articles.models import Article, published_article
+from articles.models.article import detail_prefetches, prefetch_for_detail
 from newsroom.prepared import PreparedQuery
-from tests.factories import ArticleFactory, SectionFactory
+from tests.factories import ArticleFactory, AuthorFactory, CorrectionFactory, SectionFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -43,3 +45,37 @@ def test_a_scheduled_story_appears_at_its_time_through_the_prepared_article_quer
         found = published_article(story.slug)
     assert found is not None and found.pk == story.pk
     assert found.section.name == story.section.name and found.comment_count == 0
+
+
+def _shown(article: Article) -> tuple:
+    return (
+        [(byline.author.name, byline.article.pk) for byline in article.bylines.all()],
+        [tag.name for tag in article.tags.all()],
+        [(note.text, note.article.pk) for note in article.corrections.all()],
+    )
+
+
+def test_prepared_prefetches_give_each_story_its_own_bylines_tags_and_notes(django_assert_num_queries):
+    stories = [
+        ArticleFactory(published=True, authors=AuthorFactory.create_batch(n), tags=[f"t{i}" for i in range(n)])
+        for n in (2, 0, 3)
+    ]
+    CorrectionFactory.create_batch(2, article=stories[2])
+    expected = list(Article.objects.filter(pk__in=[s.pk for s in stories]).order_by("pk"))
+    prefetch_related_objects(expected, *detail_prefetches())
+    for _ in range(2):  # the second run binds its values into the SQL the first prepared
+        found = list(Article.objects.filter(pk__in=[s.pk for s in stories]).order_by("pk"))
+        with django_assert_num_queries(3, info="bylines+authors, tags, corrections"):
+            prefetch_for_detail(found)
+        with django_assert_num_queries(0):
+            assert [_shown(article) for article in found] == [_shown(article) for article in expected]
+    assert [len(_shown(article)[1]) for article in found] == [2, 0, 3]
+
+
+def test_a_query_chained_on_prefetched_tags_still_asks_about_that_story_alone():
+    stories = [ArticleFactory(published=True, tags=tags) for tags in (["mali", "sahel"], ["arts"])]
+    found = list(Article.objects.filter(pk__in=[s.pk for s in stories]).order_by("pk"))
+    prefetch_for_detail(found)
+    assert sorted(found[0].tags.names()) == ["mali", "sahel"]
+    assert list(found[1].tags.filter(name__startswith="s")) == []
+    assert found[0].bylines.filter(author__isnull=False).count() == 1
