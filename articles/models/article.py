@@ -259,6 +259,11 @@ def _prepared_corrections() -> PreparedPrefetch:
     )
 
 
+# A story's tags in name order wherever they are read, prefetched or not: taggit's own prefetch has no ORDER BY, so
+# PostgreSQL returned them in whatever order its plan gave (a restored backup showed them reordered).
+TAG_ORDER = ("name",)
+
+
 @cache
 def _prepared_tags() -> PreparedPrefetch:
     relname = TaggedArticle.tag_relname()
@@ -274,10 +279,10 @@ def _prepared_tags() -> PreparedPrefetch:
             **{f"{relname}__content_object__in": ids, f"{relname}__content_object__isnull": False}
         )
         .distinct()
-        .order_by()
+        .order_by(*TAG_ORDER)
         .extra(select={"_prefetch_related_val": owner_column}),  # noqa: S610 (quoted names, as taggit does)
         lambda tag: tag._prefetch_related_val,
-        lambda article: lazily_filtered(tags.all(), **{f"{relname}__content_object": article}),
+        lambda article: lazily_filtered(tags.order_by(*TAG_ORDER), **{f"{relname}__content_object": article}),
     )
 
 
@@ -387,9 +392,7 @@ class Article(models.Model):
         "not news reporting.",
     )
     authors = models.ManyToManyField("authors.Author", through="Byline", related_name="articles")
-    # In name order wherever a story's tags are read, prefetched or not: taggit's prefetch has no ORDER BY, so
-    # PostgreSQL returned them in whatever order its plan gave (a restored backup showed them reordered).
-    tags = TaggableManager(through=TaggedArticle, blank=True, ordering=["name"])
+    tags = TaggableManager(through=TaggedArticle, blank=True, ordering=list(TAG_ORDER))
     section = models.ForeignKey(Section, null=True, blank=True, on_delete=models.PROTECT, related_name="articles")
     status = models.CharField(max_length=16, choices=Status, default=Status.DRAFT)
     is_closed_for_comments = models.BooleanField(
