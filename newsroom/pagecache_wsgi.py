@@ -101,7 +101,9 @@ def page_key(environ: dict) -> str | None:
             key = pagecache.cache_key(request)
     if sum(len(value) for value in signature if isinstance(value, str)) <= _KEPT_LENGTH:
         if len(_KEYS) >= _KEYS_KEPT:
-            _KEYS.clear()
+            # The oldest address goes, not all of them: a client walking through made-up query strings would
+            # otherwise empty the store again and again, and every reader's hit would pay the first-time cost.
+            del _KEYS[next(iter(_KEYS))]
         _KEYS[signature] = key
     return key
 

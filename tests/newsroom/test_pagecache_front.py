@@ -180,6 +180,19 @@ def test_a_long_address_is_served_without_its_key_being_kept(front, story):
     assert not any(url.split("?")[1] in signature for signature in _KEYS)
 
 
+def test_a_stream_of_made_up_addresses_pushes_out_only_the_oldest_kept_keys(front, story, monkeypatch):
+    """The store of addresses is bounded; when full, the oldest address goes, so a client walking through
+    made-up query strings cannot keep emptying it under the readers of real pages."""
+    monkeypatch.setattr("newsroom.pagecache_wsgi._KEYS_KEPT", 3)
+    _KEYS.clear()
+    url = story.get_absolute_url()
+    for n in range(5):
+        front(f"{url}?n={n}")
+    assert len(_KEYS) == 3
+    kept = " ".join(str(signature) for signature in _KEYS)
+    assert "n=0" not in kept and "n=1" not in kept and all(f"n={n}" in kept for n in (2, 3, 4))
+
+
 @pytest.fixture
 def https_only(settings) -> None:
     """HTTPS only, behind a TLS proxy; requested before `front`, whose Django reads this when it loads its
