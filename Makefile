@@ -17,7 +17,7 @@ help:
 	@echo "make run    serve the site with demo content on http://127.0.0.1:$(PORT) (PORT=8001 make run)"
 	@echo "make serve  production on one machine: gunicorn behind Varnish, DEBUG off (docs/deployment.md)"
 	@echo "make test   lint, then run every test (PYTEST_ARGS='-k browser' to pick some)"
-	@echo "make lint   ruff only"
+	@echo "make lint   ruff only: its checks, and the code as ruff format writes it (ruff format . fixes that)"
 	@echo "make bench  the reader pages under gunicorn and wrk against the ceiling; table in var/bench/latest.txt (BENCH_ARGS=--quick)"
 	@echo "make bench-archive  the pages at 100,000 stories beside the demo's size (BENCH_ARGS=--articles 10000 ...)"
 
@@ -71,6 +71,7 @@ test: lint node_modules/.installed
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 
 # Timings live here, never in the test suite: the machines are shared and noisy.
 bench: $(VENV)/.installed-runtime

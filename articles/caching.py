@@ -91,9 +91,11 @@ def sitemap_page(view: Callable, *, news_window: timedelta | None = None) -> Cal
 
 
 def _oldest_news_leaves(window: timedelta, began: datetime) -> datetime | None:
-    oldest = Article.objects.published().filter(published_at__gte=began - window).aggregate(
-        oldest=Min("published_at")
-    )["oldest"]
+    oldest = (
+        Article.objects.published()
+        .filter(published_at__gte=began - window)
+        .aggregate(oldest=Min("published_at"))["oldest"]
+    )
     return None if oldest is None else oldest + window
 
 
@@ -190,9 +192,7 @@ def _lead_chosen(sender: type[Model], instance: LeadStory, **kwargs: object) -> 
 
 def _correction_changed(sender: type[Model], instance: Correction, **kwargs: object) -> None:
     # A note moves the story's "updated" time (append_correction), which sitemaps and feeds show.
-    surrogate.purge(
-        [surrogate.article(instance.article_id), surrogate.CORRECTIONS, surrogate.SITEMAP, surrogate.FEED]
-    )
+    surrogate.purge([surrogate.article(instance.article_id), surrogate.CORRECTIONS, surrogate.SITEMAP, surrogate.FEED])
 
 
 def connect() -> None:

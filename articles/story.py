@@ -33,7 +33,7 @@ def story_html(article: Article) -> SafeString:
     authors = article.byline_authors
     return mark_safe(  # noqa: S308 (every value from the database is escaped below; the body was sanitized when saved)
         '<article class="story">\n  <header class="story__header">\n'
-        f"    <p class=\"kicker\">{_kicker(article)}</p>\n"
+        f'    <p class="kicker">{_kicker(article)}</p>\n'
         f'    <h1 class="story__headline" dir="auto">{escape(article.headline)}</h1>\n'
         f'    <p class="meta">\n      {byline_html(authors)}\n      {_dateline(article)}\n    </p>\n  </header>\n\n'
         f"  {_hero(article)}\n\n"

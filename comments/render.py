@@ -86,7 +86,6 @@ def _when(moment: datetime, months: dict[int, str]) -> tuple[str, str]:
     return local.replace(microsecond=0).isoformat(), shown
 
 
-
 def comment_section(
     *,
     article,

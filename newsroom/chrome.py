@@ -45,9 +45,7 @@ def header_html(publication: object, sections: Iterable | None) -> str:
     return (
         '<header class="site-header">\n  <div class="site-header__inner">\n'
         f'    <a class="site-name" href="{escape(path_for("articles:home"))}">{home}</a>\n'
-        f"    {nav}\n"
-        + SEARCH_FORM.format(action=escape(path_for("articles:search")))
-        + "  </div>\n</header>\n"
+        f"    {nav}\n" + SEARCH_FORM.format(action=escape(path_for("articles:search"))) + "  </div>\n</header>\n"
     )
 
 
@@ -62,9 +60,7 @@ def footer_html(publication: object, pages: Iterable[tuple[str, str]] | None) ->
     about = ""
     if pages:
         links = "".join(f'<li><a href="{escape(url)}">{escape(title)}</a></li>' for title, url in pages)
-        about = (
-            f'\n  <nav aria-label="About {name}">\n    <ul class="site-footer__links">{links}</ul>\n  </nav>\n  '
-        )
+        about = f'\n  <nav aria-label="About {name}">\n    <ul class="site-footer__links">{links}</ul>\n  </nav>\n  '
     contact = ""
     if socials or email:
         social = "".join(

@@ -68,4 +68,3 @@ def serve_media(request: HttpRequest, name: str) -> HttpResponse:
     response["Last-Modified"] = http_date(modified.timestamp())
     response["Cache-Control"] = cache_control(name)
     return response
-

@@ -119,9 +119,9 @@ def next_publication(articles) -> Deadline:
     """The time the next scheduled story among `articles` (any Article queryset) appears: a cached listing of
     them must end by then. A function of the time the page began, run only when the page is cached."""
     published = articles.model.Status.PUBLISHED
-    return lambda began: articles.filter(status=published, published_at__gt=began).aggregate(
-        next=Min("published_at")
-    )["next"]
+    return lambda began: articles.filter(status=published, published_at__gt=began).aggregate(next=Min("published_at"))[
+        "next"
+    ]
 
 
 # Purging ------------------------------------------------------------------------------------------------------

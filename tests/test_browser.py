@@ -31,6 +31,7 @@ from tests.images.files import image_upload
 # transaction around each test.
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
+
 @pytest.fixture(autouse=True)
 def _people_type_fast_here(settings) -> None:
     """Playwright fills a form in milliseconds, which the spam screen takes for a program; the

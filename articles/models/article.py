@@ -273,14 +273,15 @@ def _prepared_tags() -> PreparedPrefetch:
     # As taggit's own prefetch (TaggableManager with no instance): tags_for() over every tagged story, then
     # narrowed to these, with the story each row is for.
     tags = TaggedArticle.tag_model().objects
+    owner = {"_prefetch_related_val": owner_column}
+
+    def of_stories(*, ids: list[int]) -> models.QuerySet:
+        narrowed = tags.filter(**{f"{relname}__content_object__in": ids, f"{relname}__content_object__isnull": False})
+        return narrowed.distinct().order_by(*TAG_ORDER).extra(select=owner)  # noqa: S610 (quoted names, as taggit)
+
     return PreparedPrefetch(
         "tags",
-        lambda *, ids: tags.filter(
-            **{f"{relname}__content_object__in": ids, f"{relname}__content_object__isnull": False}
-        )
-        .distinct()
-        .order_by(*TAG_ORDER)
-        .extra(select={"_prefetch_related_val": owner_column}),  # noqa: S610 (quoted names, as taggit does)
+        of_stories,
         lambda tag: tag._prefetch_related_val,
         lambda article: lazily_filtered(tags.order_by(*TAG_ORDER), **{f"{relname}__content_object": article}),
     )

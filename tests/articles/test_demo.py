@@ -15,6 +15,7 @@ from tests.images.files import open_stored, stored_names
 
 pytestmark = pytest.mark.django_db
 
+
 def run(command: str, *args: str) -> str:
     out = io.StringIO()
     call_command(command, *args, stdout=out)

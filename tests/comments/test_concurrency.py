@@ -109,9 +109,7 @@ class Reader:
     def form(self, path: str) -> dict[str, str]:
         status, html = self.request("GET", path)
         assert status == 200, html[:500]
-        fields = dict(
-            re.findall(r'<input type="hidden" name="(token|parent)" value="([^"]*)"', html)
-        )
+        fields = dict(re.findall(r'<input type="hidden" name="(token|parent)" value="([^"]*)"', html))
         assert "token" in fields
         return fields
 
