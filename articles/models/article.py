@@ -235,28 +235,25 @@ def _corrections_prefetch() -> Prefetch:
 # The prepared twins of the prefetches above: the same querysets, filtered as Django's prefetch filters them
 # (`article__in`, or taggit's join through TaggedArticle with the owner's id as `_prefetch_related_val`), built
 # on first use since they need every model loaded.
+def _prepared_on_article(name: str, base: models.QuerySet) -> PreparedPrefetch:
+    """The prepared twin of a prefetch of rows with an `article` key (bylines, correction notes)."""
+    return PreparedPrefetch(
+        name,
+        lambda *, ids: base.filter(article__in=ids),
+        lambda row: row.article_id,
+        lambda article: getattr(article, name)._apply_rel_filters(base._chain()),
+        back=base.model._meta.get_field("article"),
+    )
+
+
 @cache
 def _prepared_bylines() -> PreparedPrefetch:
-    base = _bylines_prefetch().queryset
-    return PreparedPrefetch(
-        "bylines",
-        lambda *, ids: base.filter(article__in=ids),
-        lambda byline: byline.article_id,
-        lambda article: article.bylines._apply_rel_filters(base._chain()),
-        back=Byline._meta.get_field("article"),
-    )
+    return _prepared_on_article("bylines", _bylines_prefetch().queryset)
 
 
 @cache
 def _prepared_corrections() -> PreparedPrefetch:
-    base = _corrections_prefetch().queryset
-    return PreparedPrefetch(
-        "corrections",
-        lambda *, ids: base.filter(article__in=ids),
-        lambda note: note.article_id,
-        lambda article: article.corrections._apply_rel_filters(base._chain()),
-        back=base.model._meta.get_field("article"),
-    )
+    return _prepared_on_article("corrections", _corrections_prefetch().queryset)
 
 
 # A story's tags in name order wherever they are read, prefetched or not: taggit's own prefetch has no ORDER BY, so
