@@ -31,6 +31,8 @@ from urllib.parse import parse_qsl, urlencode
 from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control
@@ -38,8 +40,19 @@ from django.utils.http import http_date
 
 from newsroom import surrogate
 from newsroom.cache_backend import CacheUnavailable
+from newsroom.pagecache_local import LocalCopies
 
 GENERATION_KEY = "pagecache:generation"
+# Each app process's copies of current pages, answered while Redis reports no change of the counter
+# (newsroom/pagecache_local.py).
+LOCAL = LocalCopies(GENERATION_KEY)
+
+
+@receiver(setting_changed)
+def _settings_changed(**kwargs: object) -> None:
+    LOCAL.reset()
+
+
 # Set in the WSGI environ by the front (newsroom/pagecache_wsgi.py): its Lookup of this address, so the middleware
 # neither reads the cache again nor stores the page itself, leaving that to the front (FRONT_KEEP).
 FRONT = "newsroom.pagecache.lookup"
@@ -127,6 +140,9 @@ def purge_pages(keys: Iterable[str]) -> None:
     keys = set(keys) | _UNSENT
     if not keys:
         return
+    # This process's own copies end now; the other processes' end with the message Redis sends them when the
+    # counter moves.
+    LOCAL.drop()
     try:
         generation = _raise_generation()
         # Kept as long as a page stored before the purge can live, plus a margin.
@@ -177,11 +193,14 @@ def lookup(key: str) -> Lookup:
 
     A copy found current while the counter read G is current while the counter still reads G (and it has not
     expired): purge_pages moves the counter after writing its records, so no purge has finished since. Then the
-    records are not read at all."""
+    records are not read at all; and while Redis reports no change of the counter, nothing is read (LOCAL)."""
     if _UNSENT:
         purge_pages(())
         if _UNSENT:  # still not written: any copy found could be one of those the purges end
             return Lookup(key, None, None)
+    kept, epoch = LOCAL.find(key)
+    if kept is not None:
+        return Lookup(key, *kept)
     records, checked, counter = _SEEN.get(key, ([], None, None))
     found = cache.get_many([key, GENERATION_KEY] if checked else [key, GENERATION_KEY, *records])
     entry, generation = found.get(key), found.get(GENERATION_KEY)
@@ -199,7 +218,11 @@ def lookup(key: str) -> Lookup:
     if copy != checked:  # the records of the copy already checked are the ones noted then
         records = [_marker(name) for name in entry["keys"]]
     _SEEN[key] = (records, copy if current else None, generation)
-    return Lookup(key, entry if current else None, generation)
+    if not current:
+        return Lookup(key, None, generation)
+    if generation is not None:
+        LOCAL.keep(epoch, key, entry, generation)
+    return Lookup(key, entry, generation)
 
 
 def keep(request: HttpRequest, key: str, entry: dict, lifetime: int) -> None:

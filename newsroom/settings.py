@@ -375,6 +375,9 @@ NEWSROOM_PAGE_CACHE = env_bool("NEWSROOM_PAGE_CACHE", True)
 # sooner. Purging is exact, so this only bounds a change made without a purge (a raw SQL update). Well under a
 # day, so a cached comment form's token (valid for COMMENTS_FORM_MAX_AGE) is always good when the page is shown.
 NEWSROOM_PAGE_CACHE_SECONDS = env_int("NEWSROOM_PAGE_CACHE_SECONDS", 10 * 60)
+# With Redis as the cache, each app process also keeps copies of current pages, up to this many bytes, answered
+# without a round trip while Redis reports no purge (newsroom/pagecache_local.py); 0 turns that off.
+NEWSROOM_PAGE_CACHE_LOCAL_BYTES = env_int("NEWSROOM_PAGE_CACHE_LOCAL_BYTES", 32 * 1024 * 1024)
 # Browsers are not purged, so by default they ask again each time (max-age=0) and get a 304 from the ETag.
 NEWSROOM_BROWSER_MAX_AGE = env_int("NEWSROOM_BROWSER_MAX_AGE", 0)
 # stale-while-revalidate: an expired page may be served this long while the edge fetches a new one.

@@ -10,6 +10,8 @@ lands on every target alike, and reports the medians:
 - the article and home pages with the page cache off (NEWSROOM_PAGE_CACHE=0): the render path;
 - the same pages from the application's page cache, and through varnishd with deploy/varnish/newsroom.vcl,
   when this build has them (otherwise the row says why it was not measured);
+- with REDIS_URL, the ceiling after one Redis round trip for a few bytes: the most a page cache that asks Redis
+  on every hit could answer (why each app process keeps copies of current pages, newsroom/pagecache_local.py);
 - purge-to-fresh: a comment approved in the server's database, timed until the cached page shows it;
 - concurrent comment posting: threads posting valid comments at once; no answer may be a 500, and every
   accepted comment must be stored exactly once (checked in the database afterwards).
@@ -140,6 +142,21 @@ def ceiling(environ: dict, start_response) -> list[bytes]:
         _SNAPSHOT = Path(os.environ["BENCH_SNAPSHOT"]).read_bytes()
     start_response("200 OK", [("Content-Type", "text/html; charset=utf-8"), ("Content-Length", str(len(_SNAPSHOT)))])
     return [_SNAPSHOT]
+
+
+_REDIS = None
+
+
+def ceiling_after_redis(environ: dict, start_response) -> list[bytes]:
+    """The ceiling after one Redis round trip for a few bytes: what a page cache that asks Redis on every hit could
+    reach at best. It is why each app process keeps copies of current pages (newsroom/pagecache_local.py)."""
+    global _REDIS
+    if _REDIS is None:
+        import redis
+
+        _REDIS = redis.Redis.from_url(os.environ["REDIS_URL"])
+    _REDIS.get("newsroom-bench-probe")
+    return ceiling(environ, start_response)
 
 
 @dataclass
@@ -478,6 +495,19 @@ def main() -> None:
             )
             wait_for(ceiling_port, ARTICLE, "gunicorn (ceiling)")
 
+            probe_port = 0
+            if os.environ.get("REDIS_URL"):
+                probe_port = free_port()
+                servers.append(
+                    gunicorn(
+                        "bench:ceiling_after_redis",
+                        probe_port,
+                        {**env, "BENCH_SNAPSHOT": str(snapshot)},
+                        options.workers,
+                    )
+                )
+                wait_for(probe_port, ARTICLE, "gunicorn (ceiling after a Redis round trip)")
+
             on_port = 0
             why_no_cache = "this build has no page cache (the settings do not read NEWSROOM_PAGE_CACHE)"
             if has_page_cache:
@@ -501,6 +531,12 @@ def main() -> None:
                 Target("home, application cache", on_port and at(on_port, HOME), why_no_cache),
                 Target("article, through varnishd", edge_port and at(edge_port, ARTICLE), why_no_edge),
                 Target("home, through varnishd", edge_port and at(edge_port, HOME), why_no_edge),
+                # Last, so the targets above keep their places (format_report reads them by index).
+                Target(
+                    "ceiling after one Redis round trip",
+                    probe_port and at(probe_port, ARTICLE),
+                    "REDIS_URL is not set",
+                ),
             ]
             measured = [target for target in targets if target.url]
             print(

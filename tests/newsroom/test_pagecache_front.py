@@ -5,78 +5,22 @@ These tests call the WSGI application itself, as gunicorn does, with the environ
 
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
 
 import pytest
 import redis
 from django.core.cache import cache
-from django.core.handlers.wsgi import WSGIHandler
-from django.core.signals import request_finished, request_started
-from django.db import close_old_connections
-from django.test import Client, RequestFactory
+from django.core.signals import request_started
+from django.test import Client
 from django.urls import reverse
 
 from comments.models import Comment
 from comments.services import moderate_comments
 from newsroom.pagecache import GENERATION_KEY, purge_pages
-from newsroom.pagecache_wsgi import _KEYS, PageCacheFront
+from newsroom.pagecache_wsgi import _KEYS
 from tests.factories import ArticleFactory, CommentFactory
 from tests.services import free_port
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("page_cache")]
-
-# Per response: when, how old, and which cache answered.
-PER_RESPONSE = {"age", "x-page-cache"}
-
-
-@dataclass
-class Answer:
-    status: str
-    headers: list[tuple[str, str]]
-    body: bytes
-
-    def __getitem__(self, name: str) -> str:
-        return next(value for key, value in self.headers if key.lower() == name.lower())
-
-    def get(self, name: str, default: str | None = None) -> str | None:
-        return next((value for key, value in self.headers if key.lower() == name.lower()), default)
-
-    def page_headers(self) -> dict[str, str]:
-        return {key.lower(): value for key, value in self.headers if key.lower() not in PER_RESPONSE}
-
-
-Call = Callable[..., Answer]
-
-
-@pytest.fixture
-def front() -> Call:
-    """A request to the front, as gunicorn makes it, returning what gunicorn would send."""
-    application = PageCacheFront(WSGIHandler())
-
-    def call(path: str, method: str = "GET", **headers: str) -> Answer:
-        environ = RequestFactory().generic(method, path, headers=headers).environ
-        sent: list = []
-
-        def start_response(status: str, response_headers: list, exc_info: object = None) -> Callable:
-            sent[:] = [status, list(response_headers)]
-            return lambda data: None
-
-        # As Django's test client does: the test's transaction is not the request's to close.
-        request_started.disconnect(close_old_connections)
-        request_finished.disconnect(close_old_connections)
-        try:
-            result = application(environ, start_response)
-            try:
-                body = b"".join(result)
-            finally:
-                if hasattr(result, "close"):
-                    result.close()
-        finally:
-            request_started.connect(close_old_connections)
-            request_finished.connect(close_old_connections)
-        return Answer(sent[0], sent[1], body)
-
-    return call
 
 
 @pytest.fixture
@@ -277,11 +221,8 @@ def test_a_page_checked_while_a_purge_was_half_done_is_not_served_once_the_purge
     assert front(url)["X-Page-Cache"] == "miss"
 
 
-def test_a_hit_asks_redis_once(front, story, redis_url, settings):
-    """The page, the generation and the page's purge records come in one MGET, watched with Redis's MONITOR."""
-    prefix = settings.CACHES["default"]["KEY_PREFIX"]
-    front(story.get_absolute_url())
-    front(story.get_absolute_url())  # this process has now seen which purge records the page needs
+def redis_commands_during(redis_url: str, prefix: str, action: Callable[[], object]) -> list[str]:
+    """The commands that name this test's keys, watched with Redis's MONITOR while `action` runs."""
     commands: list[str] = []
     listening = threading.Event()
 
@@ -297,10 +238,33 @@ def test_a_hit_asks_redis_once(front, story, redis_url, settings):
     watcher = threading.Thread(target=watch, daemon=True)
     watcher.start()
     listening.wait(5)
-    assert front(story.get_absolute_url())["X-Page-Cache"] == "hit"
+    action()
     redis.Redis.from_url(redis_url).get(f"{prefix}:end-of-test")
     watcher.join(10)
-    assert commands[:-1] == ["MGET"]
+    return commands[:-1]
+
+
+def test_a_hit_asks_redis_nothing_while_no_purge_is_reported(front, story, redis_url, settings):
+    """The process's own copy of a page found current is answered without a round trip (newsroom/pagecache_local.py)."""
+    front(story.get_absolute_url())
+    front(story.get_absolute_url())  # the page found current: this process keeps its copy
+
+    def hit() -> None:
+        assert front(story.get_absolute_url())["X-Page-Cache"] == "hit"
+
+    assert redis_commands_during(redis_url, settings.CACHES["default"]["KEY_PREFIX"], hit) == []
+
+
+def test_without_copies_in_the_process_a_hit_asks_redis_once(front, story, redis_url, settings):
+    """The page, the generation and the page's purge records come in one MGET."""
+    settings.NEWSROOM_PAGE_CACHE_LOCAL_BYTES = 0
+    front(story.get_absolute_url())
+    front(story.get_absolute_url())  # this process has now seen which purge records the page needs
+
+    def hit() -> None:
+        assert front(story.get_absolute_url())["X-Page-Cache"] == "hit"
+
+    assert redis_commands_during(redis_url, settings.CACHES["default"]["KEY_PREFIX"], hit) == ["MGET"]
 
 
 def test_a_page_stored_without_the_front_is_answered_whole(front, story):
