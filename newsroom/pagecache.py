@@ -326,6 +326,9 @@ class PageCacheMiddleware:
         # longer than this cache does. Rounded up, so that is never a moment longer (a scheduled story is due).
         response["Age"] = str(math.ceil(time.time() - entry["created"]))
         response["X-Page-Cache"] = "hit"
-        return get_conditional_response(
+        answer = get_conditional_response(
             request, etag=response.get("ETag"), last_modified=int(entry["created"]), response=response
         )
+        if answer is not response:  # Django's 304 keeps only a few of the headers; a cache in front needs the age too
+            answer["Age"] = response["Age"]
+        return answer

@@ -220,6 +220,17 @@ def test_a_conditional_request_for_an_unchanged_page_is_answered_304(client, sto
     assert client.get(url[name], HTTP_IF_NONE_MATCH='"something-else"').status_code == 200
 
 
+def test_a_304_from_the_cache_says_how_old_the_copy_is(client, story):
+    """A cache in front that revalidates its copy with a 304 counts the copy's age from the 304's Age, as from the
+    page's: without it, the copy would be treated as new and kept past s-maxage (past a scheduled story's time)."""
+    url = story.get_absolute_url()
+    first = get(client, url)
+    with time_machine.travel(timezone.now() + timedelta(seconds=90)):
+        answer = client.get(url, HTTP_IF_NONE_MATCH=first["ETag"])
+    assert answer.status_code == 304
+    assert 90 <= int(answer["Age"]) <= 92
+
+
 def test_without_the_page_cache_pages_still_answer_304_but_no_shared_cache_keeps_them(client, story, settings):
     settings.NEWSROOM_PAGE_CACHE = False
     home = reverse("articles:home")
