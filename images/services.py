@@ -187,11 +187,14 @@ def refresh_picture(model: type[models.Model], pk: object, field_name: str, *, f
             # Locked, so an editor saving the same row waits rather than racing this one.
             row = model._default_manager.select_for_update().get(pk=pk)
             before = getattr(row, picture_field.renditions_field)
+            # As stored: ImageField measures a row stored without its size (imported before sizes were recorded)
+            # with Pillow when the row is loaded, and does so again on every load until the size is written.
+            sizes = [name for name in (picture_field.width_field, picture_field.height_field) if name]
+            stored_sizes = list(model._default_manager.filter(pk=pk).values_list(*sizes).get()) if sizes else []
             bring_up_to_date(row, picture_field, change, force=force)
             after = getattr(row, picture_field.renditions_field)
-            if change.made or after != before:
-                columns = [picture_field.attname, picture_field.renditions_field]
-                columns += [name for name in (picture_field.width_field, picture_field.height_field) if name]
+            if change.made or after != before or [getattr(row, name) for name in sizes] != stored_sizes:
+                columns = [picture_field.attname, picture_field.renditions_field, *sizes]
                 model._default_manager.filter(pk=row.pk).update(**{name: getattr(row, name) for name in columns})
                 # update() sends no signal: the cached pages showing the picture are purged here, before the
                 # replaced files go (newsroom/surrogate.py).

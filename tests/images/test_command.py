@@ -91,6 +91,23 @@ def test_force_remakes_images_that_are_up_to_date(django_capture_on_commit_callb
     assert stored_names() == all_files()
 
 
+def test_a_picture_stored_without_its_size_gets_it_without_new_renditions(django_capture_on_commit_callbacks):
+    """Rows imported before sizes were recorded: each load measured the file with Pillow until the size was written."""
+    article = ArticleFactory(hero_image=image_upload("a.png", (1200, 675)), hero_alt="x")
+    Article.objects.filter(pk=article.pk).update(hero_width=None, hero_height=None)
+    files = stored_names()
+    updated_at = Article.objects.get(pk=article.pk).updated_at
+
+    with django_capture_on_commit_callbacks(execute=True):
+        output = make_renditions()
+
+    assert "up to date" in output
+    assert stored_names() == files
+    assert list(Article.objects.filter(pk=article.pk).values_list("hero_width", "hero_height", "updated_at")) == [
+        (1200, 675, updated_at)
+    ]
+
+
 def test_image_stored_before_the_pipeline_is_replaced_by_its_clean_copy(django_capture_on_commit_callbacks):
     article = ArticleFactory()
     # How the site stored uploads before: the camera's file as it came, GPS position included.
