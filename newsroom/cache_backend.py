@@ -106,8 +106,13 @@ class ResilientRedisCache(RedisCache):
 
     # Outage bookkeeping ------------------------------------------------------------------------
 
+    @property
+    def resting(self) -> bool:
+        """Whether calls skip Redis for now, after a failure (see retry_after)."""
+        return self._down and time.monotonic() < self._down_until
+
     def _call(self, method: Callable[..., T], fallback: Callable[[], T], *args: Any, **kwargs: Any) -> T:
-        if self._down and time.monotonic() < self._down_until:
+        if self.resting:
             return fallback()
         try:
             result = method(*args, **kwargs)

@@ -40,7 +40,7 @@ from django.utils.http import http_date
 
 from newsroom import surrogate
 from newsroom.cache_backend import CacheUnavailable
-from newsroom.pagecache_local import LocalCopies
+from newsroom.pagecache_local import EDGE_FETCH, LocalCopies
 
 GENERATION_KEY = "pagecache:generation"
 # Each app process's copies of current pages, answered while Redis reports no change of the counter
@@ -151,6 +151,9 @@ def purge_pages(keys: Iterable[str]) -> None:
         # some value may skip its records for as long as it still reads that value (lookup()), since any purge
         # whose records it could have missed moves the counter after writing them.
         _raise_generation()
+        # Again: another thread may have kept a copy between the first raise and now, and this process must not
+        # depend on its own message for its own purge.
+        LOCAL.drop()
     except CacheUnavailable:
         _UNSENT.update(keys)
         return
@@ -188,17 +191,18 @@ class Lookup:
     generation: int | None
 
 
-def lookup(key: str) -> Lookup:
+def lookup(key: str, *, local: bool = True) -> Lookup:
     """Read a page, the generation and (from what this process learnt) the page's purge records in one round trip.
 
     A copy found current while the counter read G is current while the counter still reads G (and it has not
     expired): purge_pages moves the counter after writing its records, so no purge has finished since. Then the
-    records are not read at all; and while Redis reports no change of the counter, nothing is read (LOCAL)."""
+    records are not read at all; and while Redis reports no change of the counter, nothing is read (LOCAL), unless
+    `local` is False (the edge cache filling itself)."""
     if _UNSENT:
         purge_pages(())
         if _UNSENT:  # still not written: any copy found could be one of those the purges end
             return Lookup(key, None, None)
-    kept, epoch = LOCAL.find(key)
+    kept, epoch = LOCAL.find(key) if local else (None, None)
     if kept is not None:
         return Lookup(key, *kept)
     records, checked, counter = _SEEN.get(key, ([], None, None))
@@ -245,7 +249,7 @@ class PageCacheMiddleware:
         shared = request.method in {"GET", "HEAD"} and not is_personal(request)
         key = generation = None
         if enabled and shared:
-            found = request.META.get(FRONT) or lookup(cache_key(request))
+            found = request.META.get(FRONT) or lookup(cache_key(request), local=EDGE_FETCH not in request.META)
             key = found.key
             if found.entry is not None:
                 return self.from_cache(request, found.entry)

@@ -36,6 +36,7 @@ from django.core.signals import setting_changed
 from django.dispatch import receiver
 
 from newsroom import pagecache
+from newsroom.pagecache_local import EDGE_FETCH
 
 StartResponse = Callable[..., Callable[[bytes], object]]
 WSGIApp = Callable[[dict, StartResponse], Iterable[bytes]]
@@ -139,7 +140,7 @@ class PageCacheFront:
         if environ.get("HTTP_COOKIE") and pagecache.is_personal(WSGIRequest(environ.copy())):
             return None
         key = page_key(environ)
-        return None if key is None else pagecache.lookup(key)
+        return None if key is None else pagecache.lookup(key, local=EDGE_FETCH not in environ)
 
     def render(self, environ: dict, start_response: StartResponse) -> Iterable[bytes]:
         """Let Django answer; when the middleware asks for the page to be kept, keep what Django sent."""

@@ -65,6 +65,12 @@ sub vcl_pass {
     set req.http.X-Cache-Pass = "1";
 }
 
+sub vcl_backend_fetch {
+    # The app answers the edge's own fetches from Redis, never from an app process's copy of the page: a copy a
+    # purge has just ended (its message still on the way to that process) must not be kept here for s-maxage.
+    set bereq.http.X-Newsroom-Edge-Fetch = "1";
+}
+
 sub vcl_backend_response {
     # Only what the application marks as shared is kept: `public` without no-cache/no-store/private (public pages
     # with s-maxage, and static files). Errors, redirects and personal pages carry no such header and pass.
