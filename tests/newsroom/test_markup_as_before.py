@@ -1,7 +1,9 @@
-"""Every reader page's markup is the same, byte for byte, whether drawn by the Python that replaced the `<head>`'s
-and the chrome's includes (newsroom/chrome.py, articles/story.py) or by those includes as they were, kept in
-tests/reference_templates/ for this comparison. Each page is fetched twice, once with the reference templates put
-before the site's own, in every state a reader or an editor can meet."""
+"""Every reader page's markup is the same, byte for byte, whether drawn by the Python that replaced the `<head>`'s,
+the messages' and the listings' includes (newsroom/chrome.py, articles/story.py, articles/cards.py,
+newsroom/paging.py) or by those includes as they were, kept in tests/reference_templates/ for this comparison. Each
+page is fetched twice, the second time with the reference templates put before the site's own, in every state a
+reader or an editor can meet. A change to that markup is made in the Python and, to keep this comparison, in the
+reference copy too."""
 
 import copy
 import re
