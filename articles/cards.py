@@ -10,12 +10,15 @@ which Django's `escape` calls); tests/articles/test_cards.py checks what a reade
 
 from html import escape
 
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.dates import MONTHS
+from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 
 from articles.models import Article
 from images.markup import picture_html
+from newsroom.paging import KeysetPage, older_newer_html
 
 CARD_SIZES = "(min-width: 59rem) 23rem, (min-width: 39.5rem) calc(50vw - 2rem), calc(100vw - 2rem)"
 
@@ -86,3 +89,13 @@ def _time(article: Article) -> str:
     local = timezone.localtime(moment) if timezone.is_aware(moment) else moment
     shown = f"{local.day} {MONTHS[local.month]} {local.year:04d}"
     return f'<time datetime="{local.replace(microsecond=0).isoformat()}">{escape(shown)}</time>'
+
+
+def article_list_html(page: KeysetPage, request: HttpRequest, empty_message: str = "") -> SafeString:
+    """A listing's page of cards with its links to newer and older stories, or `empty_message` when it has none:
+    the markup of the include it replaced (articles/_article_list.html), drawn on every listing page."""
+    if not page.object_list:
+        return mark_safe(f'\n<p class="empty">{conditional_escape(empty_message or "No stories yet.")}</p>\n\n')  # noqa: S308 (escaped)
+    return mark_safe(  # noqa: S308 (the cards escape what they show; the links are escaped there)
+        f'\n<div class="card-list">\n  {cards_html(page.object_list)}\n</div>\n{older_newer_html(page, request)}\n\n'
+    )

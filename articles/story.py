@@ -12,15 +12,18 @@ template escaped it (`html.escape`, which Django's `escape` calls); the body is 
 from datetime import datetime
 from html import escape
 
+from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.dates import MONTHS
-from django.utils.html import linebreaks
+from django.utils.html import conditional_escape, linebreaks
 from django.utils.safestring import SafeString, mark_safe
 
+from articles import structured_data
 from articles.cards import byline_html, cards_html
 from articles.models import Article
 from images.markup import picture_html
+from newsroom.chrome import share_image_html
 from newsroom.paths import path_for
 from newsroom.templatetags.machine_time import machine_datetime
 
@@ -166,4 +169,44 @@ def related_html(articles: list[Article]) -> SafeString:
         '\n\n<section class="related" aria-labelledby="related-title">\n'
         '  <h2 class="related__title" id="related-title">Related stories</h2>\n'
         f'  <div class="card-list">\n    {cards_html(articles)}\n  </div>\n</section>\n\n'
+    )
+
+
+def head_html(article: Article, publication: object, request: HttpRequest, *, preview: bool = False) -> SafeString:
+    """The article's part of the `<head>`: its canonical address, link preview (Open Graph) and, once it is public
+    and not previewed, its publication times, authors, section, tags and JSON-LD. The markup of the
+    articles/_head.html include it replaced, byte for byte."""
+    canonical = conditional_escape(structured_data.canonical_url(article, request))
+    share = article.share_image
+    if share:
+        picture = share_image_html(share, article.hero_alt, request)
+    else:
+        picture = share_image_html(publication.share_rendition, publication.name, request)
+    public = ""
+    if article.is_published and not preview:
+        graph = structured_data.open_graph_article(article, request)
+        authors = "".join(
+            f'<meta property="article:author" content="{conditional_escape(url)}">\n  ' for url in graph["authors"]
+        )
+        section = (
+            f'<meta property="article:section" content="{conditional_escape(graph["section"])}">\n  '
+            if graph["section"]
+            else ""
+        )
+        tags = "".join(
+            f'<meta property="article:tag" content="{conditional_escape(tag)}">\n  ' for tag in graph["tags"]
+        )
+        public = (
+            f'<meta property="article:published_time" content="{conditional_escape(graph["published_time"])}">\n'
+            f'  <meta property="article:modified_time" content="{conditional_escape(graph["modified_time"])}">\n'
+            f"  {authors}{section}{tags}"
+            f"{structured_data.article_script(article, publication, request)}"
+        )
+    return mark_safe(  # noqa: S308 (every value is escaped above; the JSON-LD script escapes its own text)
+        f'\n<link rel="canonical" href="{canonical}">\n'
+        '  <meta property="og:type" content="article">\n'
+        f'  <meta property="og:title" content="{conditional_escape(article.headline)}">\n'
+        f'  <meta property="og:description" content="{conditional_escape(article.search_description)}">\n'
+        f'  <meta property="og:url" content="{canonical}">\n'
+        f"  {picture}\n  {public}\n"
     )

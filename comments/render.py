@@ -9,7 +9,7 @@ microseconds a comment. Everything a reader wrote is escaped exactly as the temp
 made from escaped plain text when it was saved.
 """
 
-from datetime import datetime
+from datetime import datetime, tzinfo
 from html import escape
 
 from django.http import QueryDict
@@ -34,14 +34,15 @@ def comment_list(page: CommentPage, article_url: str, is_open: bool) -> SafeStri
     # "Reply" links add reply_to to the page's query, as `{% querystring page.query reply_to=pk %}` did.
     reply_base = escape(f"{article_url}?{page_query}&reply_to=" if page_query else f"{article_url}?reply_to=")
     months = {number: str(name) for number, name in MONTHS.items()}  # in the active language, once a page
+    zone = timezone.get_current_timezone()  # once a page too: each lookup reads a context-local variable
     return mark_safe(  # noqa: S308 (every value below is escaped or was sanitized when stored)
         '<ol class="comment-list">\n'
-        + "".join(_comment(node, base, reply_base if is_open else "", months) for node in page.flat)
+        + "".join(_comment(node, base, reply_base if is_open else "", months, zone) for node in page.flat)
         + "</ol>"
     )
 
 
-def _comment(node: Node, base: str, reply_base: str, months: dict[int, str]) -> str:
+def _comment(node: Node, base: str, reply_base: str, months: dict[int, str], zone: tzinfo) -> str:
     comment, anchor = node.comment, node.anchor
     name = escape(comment.name)
     if node.parent is not None:
@@ -53,7 +54,7 @@ def _comment(node: Node, base: str, reply_base: str, months: dict[int, str]) -> 
         answers = '<span class="comment__reply-to">in reply to a removed comment</span>'
     else:
         answers = ""
-    iso, shown = _when(comment.created_at, months)
+    iso, shown = _when(comment.created_at, months, zone)
     actions = (
         f'<p class="comment__actions"><a href="{reply_base}{comment.pk}#comment-form" aria-label="Reply to {name}">'
         "Reply</a></p>"
@@ -75,13 +76,13 @@ def _comment(node: Node, base: str, reply_base: str, months: dict[int, str]) -> 
     )
 
 
-def _when(moment: datetime, months: dict[int, str]) -> tuple[str, str]:
+def _when(moment: datetime, months: dict[int, str], zone: tzinfo) -> tuple[str, str]:
     """The `<time>`'s attribute and text ("j F Y, H:i"), in the current time zone as templates show times.
 
     The attribute stops at the second: HTML allows at most three digits of fractional seconds, and Django's
     `date:'c'` wrote six, an error for every comment in an HTML checker.
     """
-    local = timezone.localtime(moment) if timezone.is_aware(moment) else moment
+    local = moment.astimezone(zone) if timezone.is_aware(moment) else moment  # timezone.localtime(), as the filter
     shown = f"{local.day} {months[local.month]} {local.year:04d}, {local.hour:02d}:{local.minute:02d}"
     return local.replace(microsecond=0).isoformat(), shown
 

@@ -7,6 +7,7 @@ across pages and a reply is always shown under the comment it answers.
 import math
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import Any
 
 from django.conf import settings
 from django.db.models import Q, Subquery
@@ -18,16 +19,24 @@ from comments.pages import page_query
 from newsroom.ids import row_id
 from newsroom.prepared import PreparedQuery
 
+# What a page shows of a comment, and what places it in its thread: a row (a named tuple with these attributes),
+# not a Comment. Making the model instances of the bench's fifty comments (Django's __init__, its signals, every
+# column converted) cost half a millisecond of a page's processor time, more than the rest of the thread's
+# query (docs/performance.md); nothing on the page reads more of a comment than this.
+SHOWN = ("pk", "parent_id", "root_id", "name", "body_html", "created_at")
+
 
 @dataclass
 class Node:
-    """A comment as the page shows it: where it sits in its thread, and what it answers."""
+    """A comment as the page shows it: where it sits in its thread, and what it answers.
 
-    comment: Comment
+    `comment` and `parent` are rows with the attributes in SHOWN (or Comments, which have them too)."""
+
+    comment: Any
     depth: int = 0
     # The comment it answers, when that is on the page; None for a first comment, or for a reply
     # whose parent was removed (then `answers_removed` is set).
-    parent: Comment | None = None
+    parent: Any = None
     answers_removed: bool = False
     children: list["Node"] = field(default_factory=list)
     # How many lists of replies end right after this comment: the page is drawn from a flat list
@@ -135,7 +144,10 @@ def comment_page(article: Article, raw_number: object) -> CommentPage:
         # Within the article first: without it PostgreSQL answered the OR by walking every approved comment on
         # the site (4 s at 1,000,000 comments); with it, the article's own entries in its index.
         comments = (
-            Comment.objects.approved().filter(article=article).filter(Q(pk__in=thread_ids) | Q(root__in=thread_ids))
+            Comment.objects.approved()
+            .filter(article=article)
+            .filter(Q(pk__in=thread_ids) | Q(root__in=thread_ids))
+            .values_list(*SHOWN, named=True)
         )
     nodes = build_threads(list(comments))
     threads = [node for node in nodes.values() if node.comment.parent_id is None]
@@ -145,7 +157,7 @@ def comment_page(article: Article, raw_number: object) -> CommentPage:
 
 
 def _build_approved_comments(*, article_id: int):
-    return Comment.objects.approved().filter(article_id=article_id)
+    return Comment.objects.approved().filter(article_id=article_id).values_list(*SHOWN, named=True)
 
 
 _approved_comments = PreparedQuery(_build_approved_comments)
@@ -161,7 +173,7 @@ def _walk(node: Node, order: list[Node], closing: int = 0) -> None:
         _walk(child, order, closing + 1 if last else 0)
 
 
-def build_threads(comments: list[Comment]) -> dict[int, Node]:
+def build_threads(comments: list) -> dict[int, Node]:
     """Nodes by comment id, each reply placed under its parent, in the order given (oldest first).
 
     Replies below the last level of indentation (COMMENTS_MAX_DEPTH) join their parent's level,

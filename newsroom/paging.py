@@ -25,6 +25,11 @@ from functools import wraps
 from django.conf import settings
 from django.db.models import Model, Q, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect, HttpResponseRedirect
+from django.utils.formats import date_format
+from django.utils.html import conditional_escape
+from django.utils.timezone import template_localtime
+
+from newsroom.templatetags.machine_time import machine_datetime
 
 OLDER, NEWER, OLD_PAGE = "before", "after", "page"
 # How deep an old ?page=N link is followed: finding page N's first story reads N pages of the index, so the
@@ -220,3 +225,50 @@ def _address(request: HttpRequest, **cursor: str) -> str:
     query.update(cursor)
     encoded = query.urlencode()
     return request.path + (f"?{encoded}" if encoded else "")
+
+
+def older_newer_html(page: KeysetPage, request: HttpRequest) -> str:
+    """The listing's links to newer and older stories and the dates shown, each link keeping the listing's other
+    parameters; nothing when the listing fits on one page. The markup of the include it replaced
+    (includes/older_newer.html), whitespace and all, drawn on every listing page."""
+    if not page.has_other_pages:
+        return "\n\n\n"
+    newer = (
+        f'<a rel="prev" href="{_query(request, after=page.newer, before=None, page=None)}">&larr; Newer stories</a>'
+        if page.newer
+        else ""
+    )
+    older = (
+        f'<a rel="next" href="{_query(request, before=page.older, after=None, page=None)}">Older stories &rarr;</a>'
+        if page.older
+        else ""
+    )
+    if page.is_first:
+        current = "Latest stories"
+    else:
+        newest, oldest = template_localtime(page.newest_date), template_localtime(page.oldest_date)
+        current = _shown_date(newest)
+        if date_format(oldest, "Ymd") != date_format(newest, "Ymd"):
+            current += f" to {_shown_date(oldest)}"
+    return (
+        '\n\n\n<nav class="pagination" aria-label="Older and newer stories">\n'
+        f'  {newer}\n  <span class="pagination__current">{current}</span>\n  {older}\n</nav>\n\n'
+    )
+
+
+def _query(request: HttpRequest, **changes: str | None) -> str:
+    """`{% querystring after=... before=None page=None %}`: the request's query with these changed (None removes
+    one), escaped as the tag's output was."""
+    params = request.GET.copy()
+    for name, value in changes.items():
+        if value is None:
+            params.pop(name, None)
+        else:
+            params[name] = value
+    if not params and not request.GET:
+        return ""
+    return conditional_escape(f"?{params.urlencode()}")
+
+
+def _shown_date(moment: datetime) -> str:
+    return f'<time datetime="{machine_datetime(moment)}">{conditional_escape(date_format(moment, "j F Y"))}</time>'

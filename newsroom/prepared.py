@@ -5,8 +5,9 @@ annotations that is most of its cost: the related stories under an article took 
 time to build and compile and well under 1 ms to run (docs/performance.md). A PreparedQuery builds its
 queryset once per shape (which values are lists, and how long; which are None) from stand-in values that
 cannot occur in real data, compiles it, finds where each stand-in went among the SQL's parameters, and from
-then on runs the same SQL with the request's values in their places, through Django's own ModelIterable, so
-the rows become model instances exactly as the queryset would have made them.
+then on runs the same SQL with the request's values in their places, through the queryset's own iterable
+(Django's ModelIterable, or the tuples of `values_list()`), so the rows come out exactly as the queryset would
+have made them.
 
 Only for values the builder passes straight into filters (ids, slugs, times): a value the builder computes
 with (`if count > 2`) would be computed with the stand-in. Every stand-in must reach the parameters, or the
@@ -21,7 +22,6 @@ from typing import Any
 
 from django.db import connections
 from django.db.models import Model, QuerySet
-from django.db.models.query import ModelIterable
 
 _serial = itertools.count(1)
 
@@ -36,8 +36,9 @@ class PreparedQuery:
         self.build = build
         self._plans: dict[tuple, _Plan] = {}
 
-    def run(self, shape: dict[str, Any] | None = None, **values: Any) -> list[Model]:
-        """The rows `build(**shape, **values)` would give, without building or compiling it again."""
+    def run(self, shape: dict[str, Any] | None = None, **values: Any) -> list:
+        """The rows `build(**shape, **values)` would give (model instances, or tuples from `values_list()`),
+        without building or compiling it again."""
         shape = shape or {}
         key = (
             tuple(sorted(shape.items())),
@@ -81,6 +82,8 @@ class _Plan:
             raise ValueError("Prefetch after running a prepared query (prefetch_related_objects).")
         self.db = queryset.db
         self.model = queryset.model
+        self.iterable_class = queryset._iterable_class
+        self.fields = queryset._fields
         connection = connections[self.db]
         self.vendor = connection.vendor
         compiler = queryset.query.get_compiler(using=self.db)
@@ -107,7 +110,7 @@ class _Plan:
             found = self._converters_by_columns[key] = self.compiler.get_converters(expressions)
         return found
 
-    def run(self, values: dict[str, Any]) -> list[Model]:
+    def run(self, values: dict[str, Any]) -> list:
         connection = connections[self.db]
         if connection.vendor != self.vendor:
             raise RuntimeError("A prepared query runs on the database it was prepared for.")
@@ -122,7 +125,7 @@ class _Plan:
         # The converters of the plan's columns are the same on every run: worked out once (each column asked
         # the backend and its field, some 140 calls an article page, docs/performance.md).
         compiler.get_converters = self._converters
-        return list(ModelIterable(_Bound(self, compiler)))
+        return list(self.iterable_class(_Bound(self, compiler)))
 
 
 def _pick(values: dict[str, Any], slot: tuple[str, int | None]) -> Any:
@@ -144,21 +147,28 @@ def _hashable(value: Any) -> bool:
 
 
 class _Bound:
-    """What ModelIterable reads of a queryset: its database, model, compiler and known related objects."""
+    """What a queryset's iterable reads of it: its database, model, compiler, known related objects and, for
+    `values_list()`, the columns asked for."""
 
     def __init__(self, plan: _Plan, compiler: Any) -> None:
         self.db = plan.db
         self.model = plan.model
         self._known_related_objects: dict = {}
+        self._fields = plan.fields
         self.query = _CompilerOf(compiler)
 
 
 class _CompilerOf:
+    """The prepared compiler in place of the query, whose other attributes (the columns selected) it reads through."""
+
     def __init__(self, compiler: Any) -> None:
         self._compiler = compiler
 
     def get_compiler(self, using: str | None = None) -> Any:
         return self._compiler
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._compiler.query, name)
 
 
 class PreparedPrefetch:

@@ -1,4 +1,4 @@
-"""`{% card article %}` and `{% cards articles %}`: story cards, drawn by articles.cards."""
+"""`{% card article %}`, `{% cards articles %}` and `{% article_list page %}`: story cards, drawn by articles.cards."""
 
 from django import template
 from django.utils.safestring import SafeString
@@ -6,6 +6,7 @@ from django.utils.safestring import SafeString
 from articles import cards as markup
 from articles import story as story_markup
 from articles.models import Article
+from newsroom.paging import KeysetPage
 
 register = template.Library()
 
@@ -20,6 +21,12 @@ def card(article: Article) -> SafeString:
 def cards(articles: list[Article]) -> SafeString:
     """A list's cards, one after another."""
     return markup.cards_html(articles)
+
+
+@register.simple_tag(takes_context=True)
+def article_list(context: template.Context, page: KeysetPage, *, empty_message: str = "") -> SafeString:
+    """A listing's page of cards with its older and newer links, or `empty_message` when it has no stories."""
+    return markup.article_list_html(page, context.request, empty_message)
 
 
 @register.simple_tag

@@ -32,6 +32,22 @@ def test_each_run_binds_its_own_values_as_the_queryset_would():
     assert [a.pk for a in prepared.run(section_ids=[world.pk], slug="none", now=now)] == [s.pk for s in stories[:2]]
 
 
+def test_a_prepared_values_list_gives_the_querysets_named_rows():
+    stories = [ArticleFactory(published=True) for _ in range(3)]
+    now = timezone.now()
+
+    def headlines(*, section_ids: list[int], slug: str, now):
+        return by_sections(section_ids=section_ids, slug=slug, now=now).values_list("pk", "headline", named=True)
+
+    prepared = PreparedQuery(headlines)
+    for story in stories:
+        section_ids = [s.section_id for s in stories]
+        expected = list(headlines(section_ids=section_ids, slug=story.slug, now=now))
+        rows = prepared.run(section_ids=section_ids, slug=story.slug, now=now)
+        assert rows == expected and [row.headline for row in rows] == [row.headline for row in expected]
+        assert story.pk not in [row.pk for row in rows]
+
+
 def test_a_value_the_query_does_not_use_fails_at_once():
     prepared = PreparedQuery(lambda *, slug, now: Article.objects.published(at=now))
     with pytest.raises(ValueError, match="did not reach"):
