@@ -16,7 +16,17 @@ from django.utils import timezone
 
 from articles.models import Article, LeadStory, TaggedArticle
 from articles.models.article import prefetch_bylines, prefetch_for_listing
-from newsroom.paging import KeysetPage, first_page, first_page_rows, is_first_page, keyset_page
+from newsroom.paging import (
+    Cursor,
+    KeysetPage,
+    first_page,
+    first_page_rows,
+    is_first_page,
+    is_older_page,
+    keyset_page,
+    older_page,
+    older_rows,
+)
 from newsroom.prepared import PreparedQuery
 
 # Under a story: one row of cards on a wide screen, and few enough that each is worth a look.
@@ -63,6 +73,15 @@ def home_page(request: HttpRequest) -> tuple[Article | None, KeysetPage]:
         # The address nearly every reader asks for, prepared once per process (`_build_latest`).
         lead_id = lead.pk if lead is not None else None
         page = first_page(lambda limit: _latest.run(shape={"limit": limit}, now=timezone.now(), lead_id=lead_id))
+    elif is_older_page(request):
+        # "Older stories", which crawlers and readers of the archive walk page after page: prepared too.
+        lead_id = lead.pk if lead is not None else None
+        page = older_page(
+            request,
+            lambda cursor, limit: _older.run(
+                shape={"limit": limit}, now=timezone.now(), lead_id=lead_id, at=cursor.published_at, before=cursor.pk
+            ),
+        )
     else:
         latest = Article.objects.published().with_card_columns()
         if lead is not None:
@@ -82,6 +101,18 @@ def _build_latest(*, now: datetime, lead_id: int | None, limit: int) -> QuerySet
 
 
 _latest = PreparedQuery(_build_latest)
+
+
+def _build_older(*, now: datetime, lead_id: int | None, at: datetime, before: int, limit: int) -> QuerySet:
+    """A page of the latest stories after the lead older than the cursor (at, before), as keyset_page() would
+    fetch it."""
+    latest = Article.objects.published(at=now).with_card_columns()
+    if lead_id is not None:
+        latest = latest.exclude(pk=lead_id)
+    return older_rows(latest, Cursor(at, before), limit)
+
+
+_older = PreparedQuery(_build_older)
 
 
 def _any_of(candidates: list[QuerySet]) -> Q:
