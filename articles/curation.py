@@ -8,7 +8,7 @@ from datetime import datetime
 from functools import reduce
 
 from django.db import connection
-from django.db.models import Case, Count, F, IntegerField, Lookup, OuterRef, Q, Subquery, Value, When
+from django.db.models import Case, Count, IntegerField, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
 from django.db.models.query import QuerySet
 from django.http import HttpRequest
@@ -28,6 +28,7 @@ from newsroom.paging import (
     older_rows,
 )
 from newsroom.prepared import PreparedQuery
+from newsroom.sql import among
 
 # Under a story: one row of cards on a wide screen, and few enough that each is worth a look.
 RELATED_COUNT = 4
@@ -115,31 +116,15 @@ def _build_older(*, now: datetime, lead_id: int | None, at: datetime, before: in
 _older = PreparedQuery(_build_older)
 
 
-class _InArray(Lookup):
-    """`lhs = ANY(ARRAY(subquery))` (PostgreSQL): the subquery run once, before the rows are read."""
-
-    lookup_name = "in_array"
-
-    def as_sql(self, compiler, connection) -> tuple[str, list]:
-        lhs, lhs_params = self.process_lhs(compiler, connection)
-        rhs, rhs_params = self.process_rhs(compiler, connection)
-        return f"{lhs} = ANY(ARRAY({rhs}))", [*lhs_params, *rhs_params]
-
-
 def _any_of(candidates: list[QuerySet]) -> Q:
     """Stories whose id one of the `candidates` subqueries gives. Where the database allows a LIMIT inside a
     UNION (PostgreSQL), one IN over the union, whose handful of ids are then read by primary key: the same test
     written `id IN (a) OR id IN (b)` made PostgreSQL read the whole articles table and check every row against
     both lists (a sequential scan, 24 ms at 60,000 stories and growing with the archive)."""
     if len(candidates) > 1 and connection.features.supports_slicing_ordering_in_compound:
-        union = candidates[0].union(*candidates[1:])
-        if connection.vendor == "postgresql":
-            # As an array made once (an InitPlan), so the stories are read by primary key whatever the planner
-            # guesses of the union's size: it guesses thousands for the stories sharing two tags (a HAVING it
-            # cannot estimate) and, so guessing, read every published story to join them (21,000 in
-            # test_reader_page_plans.py).
-            return Q(_InArray(F("pk"), union))
-        return Q(pk__in=union)
+        # The planner guesses thousands for the stories sharing two tags (a HAVING it cannot estimate) and, so
+        # guessing, read every published story to join them (21,000 in test_reader_page_plans.py): among().
+        return among("pk", candidates[0].union(*candidates[1:]))
     return reduce(operator.or_, (Q(pk__in=ids) for ids in candidates))
 
 

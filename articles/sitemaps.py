@@ -76,17 +76,28 @@ class BlockSitemap(Sitemap):
         return self.entries(self.listed().filter(pk__gte=block * self.limit, pk__lt=(block + 1) * self.limit))
 
 
+def _converted(value: object, converters: list, field: object, using: str) -> object:
+    expression = Max("published_at", output_field=field)
+    for converter in converters:
+        value = converter(value, expression, connections[using])
+    return value
+
+
 def nonempty_blocks(listed: QuerySet, size: int) -> list[int]:
     """The blocks of `size` ids that hold a row of `listed`: one recursive query, each step the lowest listed
     id of the next block from the primary key's index, so it costs a seek per block rather than a read of the
     table. PostgreSQL and SQLite both run WITH RECURSIVE."""
     inner, params = listed.order_by().annotate(listed_id=F("pk")).values("listed_id").query.sql_with_params()
     # Constants and the ORM's own SQL; values travel as parameters.
+    # The lowest id as ORDER BY ... LIMIT 1 rather than MIN(): PostgreSQL turns a MIN() over a join (a tag is
+    # listed if one of its rows leads to a published story) into an aggregate over every tag row of the archive
+    # joined to every published story (0.2 s at 100,000 stories), where LIMIT 1 walks the ids in order and stops
+    # at the first listed one.
     sql = (
         f"WITH RECURSIVE blocks(block) AS ("  # noqa: S608
-        f"SELECT (SELECT MIN(listed.listed_id) FROM ({inner}) listed) / {size:d} "
-        f"UNION ALL SELECT (SELECT MIN(listed.listed_id) FROM ({inner}) listed "
-        f"WHERE listed.listed_id >= (blocks.block + 1) * {size:d}) / {size:d} "
+        f"SELECT (SELECT listed.listed_id FROM ({inner}) listed ORDER BY listed.listed_id LIMIT 1) / {size:d} "
+        f"UNION ALL SELECT (SELECT listed.listed_id FROM ({inner}) listed "
+        f"WHERE listed.listed_id >= (blocks.block + 1) * {size:d} ORDER BY listed.listed_id LIMIT 1) / {size:d} "
         f"FROM blocks WHERE blocks.block IS NOT NULL"
         f") SELECT block FROM blocks WHERE block IS NOT NULL"
     )
@@ -185,19 +196,44 @@ class _ListedBySitemap(BlockSitemap):
 
     def entries(self, rows: QuerySet) -> list[tuple[str, datetime | None]]:
         found = list(rows.order_by("pk").values_list("pk", "slug"))
-        recent = Article.objects.published().order_by("-published_at", "-pk").values("pk")[:RECENT_STORIES]
-        dated = (
-            self.link._default_manager.filter(**{f"{self.story_field}__in": recent})
-            .values_list(self.link_field)
-            .annotate(newest=Max(f"{self.story_field}__published_at"))
-            .order_by()
-        )
-        newest = dict(dated)
+        newest = dict(self.newest_recent_stories())
         path = self.path_maker()
         return [(path(slug), newest.get(pk)) for pk, slug in found]
 
     def path_maker(self) -> Callable[[str], str]:
         raise NotImplementedError
+
+    def newest_recent_stories(self) -> list[tuple[int, datetime]]:
+        """(tag or author id, publication of their newest story) for those with a story among the
+        RECENT_STORIES newest, in one query: the newest stories with their dates (a walk of the listing index),
+        joined to their link rows. Asked with the stories' dates read back by id (a MAX over the join to the
+        stories table), it cost a primary-key read per link row, or on PostgreSQL a read of every story."""
+        recent = Article.objects.published().order_by("-published_at", "-pk")[:RECENT_STORIES]
+        named = recent.annotate(recent_id=F("pk"), recent_at=F("published_at")).values("recent_id", "recent_at")
+        recent_sql, params = named.query.sql_with_params()
+        links = self.link._meta
+        link_column = links.get_field(self.link_field).column
+        story_column = links.get_field(self.story_field).column
+        connection = connections[recent.db]
+        quote = connection.ops.quote_name
+        story = f"link.{quote(story_column)}"
+        ids = f"SELECT ids.recent_id FROM ({recent_sql}) ids"  # noqa: S608
+        # The link rows through their story index: on PostgreSQL the ids as an array made once, or the planner
+        # guesses the join cheaper as a read of every link row (237,000 at 100,000 stories, 80 ms).
+        among = f"{story} = ANY(ARRAY({ids}))" if connection.vendor == "postgresql" else f"{story} IN ({ids})"
+        # Names from the models' own metadata and the ORM's SQL; values travel as parameters.
+        sql = (
+            f"SELECT link.{quote(link_column)}, MAX(recent.recent_at) "  # noqa: S608
+            f"FROM {quote(links.db_table)} link INNER JOIN ({recent_sql}) recent ON recent.recent_id = {story} "
+            f"WHERE {among} GROUP BY link.{quote(link_column)}"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [*params, *params])
+            rows = cursor.fetchall()
+        # SQLite hands the aggregate back as text: read through the field, as the ORM would.
+        field = Article._meta.get_field("published_at")
+        converters = connections[recent.db].ops.get_db_converters(Max("published_at", output_field=field))
+        return [(pk, _converted(value, converters, field, recent.db)) for pk, value in rows]
 
     def get_latest_lastmod(self) -> datetime | None:
         # The newest story with a tag (or an author) is among the newest stories: an index walk that stops there.
@@ -247,7 +283,10 @@ class CorrectionsSitemap(Sitemap):
 
     def items(self) -> list[datetime]:
         if not hasattr(self, "_newest"):
-            self._newest = Correction.objects.public().aggregate(newest=Max("created_at"))["newest"]
+            # The newest note walking correction_recent_idx, stopping at the first on a published story: MAX()
+            # read every published story to join them to the notes (20-60 ms at 100,000 stories).
+            newest = Correction.objects.public().order_by("-created_at", "-pk").values_list("created_at", flat=True)
+            self._newest = newest.first()
         return [] if self._newest is None else [self._newest]
 
     def location(self, newest: datetime) -> str:
