@@ -180,6 +180,12 @@ _LOOSENED_TSQUERY = (
 )
 
 
+def has_phrase(query: ReaderQuery) -> bool:
+    """Whether a term of the query is several words (a quoted phrase, or a word PostgreSQL splits, such as
+    "e-mail"), which PostgreSQL matches by their positions."""
+    return any(not term.isalnum() for group in query.groups for term in group)
+
+
 def postgresql_newest_matches(articles: QuerySet, text: str, limit: int) -> RawSQL:
     """SQL giving the ids of the newest `limit` of `articles` matching the reader's text, as
     `articles.search(text)` ordered newest first would, for a `pk__in` filter.
@@ -189,11 +195,18 @@ def postgresql_newest_matches(articles: QuerySet, text: str, limit: int) -> RawS
     words (10,388 at 100,000 stories, 100 ms) before sorting them. Here the candidates are found with the
     loosened query, which the index answers exactly, sorted newest first by their dates alone, and the phrase is
     checked on them in that order, one story at a time, until `limit` match: about as many checks as results
-    when the words mostly stand together, never more than before. The same stories either way."""
+    when the words mostly stand together. The same stories either way.
+
+    Only when the query holds a phrase operator once PostgreSQL has read it (a quoted "the government" is the
+    word "government" alone): without one, the candidates would be every match, sorted, where the plain
+    query's LIMIT lets the planner stop at the newest. Both forms are in the SQL, each behind a test of the
+    query's text that PostgreSQL makes once, before either runs (a one-time filter)."""
     config = postgres_config(language())
+    query = [config, text]
+    has_phrase = f"strpos(websearch_to_tsquery({'%s::regconfig'}, %s)::text, '<') > 0"
     # Constants only in the SQL: the reader's text travels as a parameter.
     loosened = RawSQL(  # noqa: S611
-        f"articles_article.search_vector @@ ({_LOOSENED_TSQUERY})", [config, text] * 3, output_field=BooleanField()
+        f"articles_article.search_vector @@ ({_LOOSENED_TSQUERY})", query * 3, output_field=BooleanField()
     )
     candidates = (
         articles.filter(loosened)
@@ -202,16 +215,20 @@ def postgresql_newest_matches(articles: QuerySet, text: str, limit: int) -> RawS
         .values("candidate_id", "candidate_at")
     )
     inner, params = candidates.query.sql_with_params()
+    without_phrase = RawSQL(f"NOT ({has_phrase})", query, output_field=BooleanField())  # noqa: S611
+    plain = articles.search(text).filter(without_phrase).order_by("-published_at", "-pk").values("pk")[:limit]
+    plain_sql, plain_params = plain.query.sql_with_params()
     # OFFSET 0 keeps the phrase test out of the candidates' scan; the scalar subquery keeps it a test per row,
     # made in date order, which the LIMIT stops.
     sql = (
-        f"SELECT candidates.candidate_id FROM ({inner} OFFSET 0) candidates "  # noqa: S608
+        f"(SELECT candidates.candidate_id FROM ({inner} OFFSET 0) candidates "  # noqa: S608
         "WHERE (SELECT story.search_vector FROM articles_article story WHERE story.id = candidates.candidate_id) "
-        "@@ websearch_to_tsquery(%s::regconfig, %s) "
-        "ORDER BY candidates.candidate_at DESC, candidates.candidate_id DESC LIMIT %s"
+        f"@@ websearch_to_tsquery(%s::regconfig, %s) AND {has_phrase} "
+        "ORDER BY candidates.candidate_at DESC, candidates.candidate_id DESC LIMIT %s) "
+        f"UNION ALL ({plain_sql})"
     )
     # The ORM's own SQL and constants; values, the reader's text among them, travel as parameters.
-    return RawSQL(sql, [*params, config, text, limit])  # noqa: S611
+    return RawSQL(sql, [*params, *query, *query, limit, *plain_params])  # noqa: S611
 
 
 def _search_postgresql(articles: QuerySet, query: ReaderQuery) -> QuerySet:
