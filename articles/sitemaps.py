@@ -14,6 +14,7 @@ from django.contrib.sitemaps import Sitemap
 from django.contrib.sitemaps.views import x_robots_tag
 from django.db import connections
 from django.db.models import Exists, F, Max, Model, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Greatest
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -136,8 +137,10 @@ class ArticleSitemap(BlockSitemap):
         path = _path_maker("articles:detail")
         # An edit moves updated_at, and so does a correction note (articles.services.append_correction); a
         # scheduled story's time arriving saves nothing, so its publication time counts too.
-        found = rows.order_by("pk").values_list("slug", "updated_at", "published_at")
-        return [(path(slug), max(updated, published)) for slug, updated, published in found]
+        # The later of the two in SQL: a page of 1,000 addresses then reads 1,000 times rather than 2,000, and
+        # reading a time from PostgreSQL's answer was most of a page's processor time.
+        found = rows.order_by("pk").values_list("slug", Greatest("updated_at", "published_at"))
+        return [(path(slug), lastmod) for slug, lastmod in found]
 
     def get_latest_lastmod(self) -> datetime | None:
         # The newest edit among the last stories edited (a walk of the updated_at index; SQLite's planner would
