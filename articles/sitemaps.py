@@ -77,13 +77,6 @@ class BlockSitemap(Sitemap):
         return self.entries(self.listed().filter(pk__gte=block * self.limit, pk__lt=(block + 1) * self.limit))
 
 
-def _converted(value: object, converters: list, field: object, using: str) -> object:
-    expression = Max("published_at", output_field=field)
-    for converter in converters:
-        value = converter(value, expression, connections[using])
-    return value
-
-
 def nonempty_blocks(listed: QuerySet, size: int) -> list[int]:
     """The blocks of `size` ids that hold a row of `listed`: one recursive query, each step the lowest listed
     id of the next block from the primary key's index, so it costs a seek per block rather than a read of the
@@ -233,10 +226,13 @@ class _ListedBySitemap(BlockSitemap):
         with connection.cursor() as cursor:
             cursor.execute(sql, [*params, *params])
             rows = cursor.fetchall()
-        # SQLite hands the aggregate back as text: read through the field, as the ORM would.
-        field = Article._meta.get_field("published_at")
-        converters = connections[recent.db].ops.get_db_converters(Max("published_at", output_field=field))
-        return [(pk, _converted(value, converters, field, recent.db)) for pk, value in rows]
+        # SQLite hands the aggregate back as text: read through the field's converters, as the ORM would (none
+        # on PostgreSQL, whose driver reads the time itself).
+        expression = Max("published_at", output_field=Article._meta.get_field("published_at"))
+        converters = connection.ops.get_db_converters(expression)
+        for converter in converters:
+            rows = [(pk, converter(value, expression, connection)) for pk, value in rows]
+        return rows
 
     def get_latest_lastmod(self) -> datetime | None:
         # The newest story with a tag (or an author) is among the newest stories: an index walk that stops there.
