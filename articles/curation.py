@@ -8,7 +8,7 @@ from datetime import datetime
 from functools import reduce
 
 from django.db import connection
-from django.db.models import Case, Count, IntegerField, Max, OuterRef, Q, Subquery, Value, When
+from django.db.models import Case, Count, IntegerField, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
 from django.db.models.query import QuerySet
 from django.http import HttpRequest
@@ -16,8 +16,19 @@ from django.utils import timezone
 
 from articles.models import Article, LeadStory, TaggedArticle
 from articles.models.article import prefetch_bylines, prefetch_for_listing
-from newsroom.paging import KeysetPage, first_page, first_page_rows, is_first_page, keyset_page
+from newsroom.paging import (
+    Cursor,
+    KeysetPage,
+    first_page,
+    first_page_rows,
+    is_first_page,
+    is_older_page,
+    keyset_page,
+    older_page,
+    older_rows,
+)
 from newsroom.prepared import PreparedQuery
+from newsroom.sql import among
 
 # Under a story: one row of cards on a wide screen, and few enough that each is worth a look.
 RELATED_COUNT = 4
@@ -63,6 +74,15 @@ def home_page(request: HttpRequest) -> tuple[Article | None, KeysetPage]:
         # The address nearly every reader asks for, prepared once per process (`_build_latest`).
         lead_id = lead.pk if lead is not None else None
         page = first_page(lambda limit: _latest.run(shape={"limit": limit}, now=timezone.now(), lead_id=lead_id))
+    elif is_older_page(request):
+        # "Older stories", which crawlers and readers of the archive walk page after page: prepared too.
+        lead_id = lead.pk if lead is not None else None
+        page = older_page(
+            request,
+            lambda cursor, limit: _older.run(
+                shape={"limit": limit}, now=timezone.now(), lead_id=lead_id, at=cursor.published_at, before=cursor.pk
+            ),
+        )
     else:
         latest = Article.objects.published().with_card_columns()
         if lead is not None:
@@ -84,13 +104,27 @@ def _build_latest(*, now: datetime, lead_id: int | None, limit: int) -> QuerySet
 _latest = PreparedQuery(_build_latest)
 
 
+def _build_older(*, now: datetime, lead_id: int | None, at: datetime, before: int, limit: int) -> QuerySet:
+    """A page of the latest stories after the lead older than the cursor (at, before), as keyset_page() would
+    fetch it."""
+    latest = Article.objects.published(at=now).with_card_columns()
+    if lead_id is not None:
+        latest = latest.exclude(pk=lead_id)
+    return older_rows(latest, Cursor(at, before), limit)
+
+
+_older = PreparedQuery(_build_older)
+
+
 def _any_of(candidates: list[QuerySet]) -> Q:
     """Stories whose id one of the `candidates` subqueries gives. Where the database allows a LIMIT inside a
     UNION (PostgreSQL), one IN over the union, whose handful of ids are then read by primary key: the same test
     written `id IN (a) OR id IN (b)` made PostgreSQL read the whole articles table and check every row against
     both lists (a sequential scan, 24 ms at 60,000 stories and growing with the archive)."""
     if len(candidates) > 1 and connection.features.supports_slicing_ordering_in_compound:
-        return Q(pk__in=candidates[0].union(*candidates[1:]))
+        # The planner guesses thousands for the stories sharing two tags (a HAVING it cannot estimate) and, so
+        # guessing, read every published story to join them (21,000 in test_reader_page_plans.py): among().
+        return among("pk", candidates[0].union(*candidates[1:]))
     return reduce(operator.or_, (Q(pk__in=ids) for ids in candidates))
 
 
@@ -102,11 +136,13 @@ def related_articles(article: Article, count: int = RELATED_COUNT) -> list[Artic
     (the stories, their bylines), whatever the number of tags or stories; none for an article with
     neither tags nor a section, which has nothing to relate to.
 
-    The stories query picks from at most 2 × `count` candidates, found in subqueries that read indexes:
-    the `count` best by shared tags (one GROUP BY over the tag rows of the article's tags), and the `count`
-    newest in the section (any beyond those could only lose to them). Only the candidates are then ranked and
-    given what a card shows. Ranking every story that shares a tag, with its comment count, took 70 ms of
-    SQLite's time for 10,000 such stories.
+    The stories query picks from a few candidates, found in subqueries that read indexes, and exactly the
+    ones the ranking would pick: the stories sharing two or more of the tags (from the tag rows alone), the
+    `count` newest sharing a tag in the section and anywhere, and the `count` newest in the section; any other
+    story sharing one tag or none is older than `count` candidates that rank above it.
+    Only the candidates are then ranked and given what a card shows. Ranking every story that shares a tag,
+    with its comment count, took 70 ms of SQLite's time for 10,000 such stories, and joining every tag row to
+    its story 46 ms of PostgreSQL's at 100,000 stories.
     """
     tag_ids = [tag.pk for tag in article.tags.all()]
     if not tag_ids and article.section_id is None:
@@ -130,27 +166,33 @@ def _related_stories(
     compiling it cost about 14 ms of processor time a page, running it under 1 ms (docs/performance.md)."""
     in_section = Q(section_id=section_id)
     candidates = []
-    if tag_ids:
-        best_by_tags = (
-            TaggedArticle.objects.filter(
-                tag_id__in=tag_ids,
-                # published(), as a join: the same two conditions on the tagged story.
-                content_object__status=Article.Status.PUBLISHED,
-                content_object__published_at__lte=now,
-            )
+    if len(tag_ids) > 1:
+        # Stories sharing two or more of the tags, from the tag rows alone (an index-only read of the (tag, story)
+        # index): few, since they must carry two of them, and their stories are read only to rank them. Ranking
+        # every story that shares a tag joined each tag row to its story, and a tag on thousands of stories made
+        # the query read every published story (46 ms at 100,000; docs/performance.md).
+        candidates.append(
+            TaggedArticle.objects.filter(tag_id__in=tag_ids)
             .exclude(content_object_id=article_id)
             .values("content_object_id")
-            .annotate(
-                shared=Count("pk"),
-                same_section=Max(Case(When(content_object__section_id=section_id, then=1), default=0))
-                if section_id is not None
-                else Value(0),
-                published_at=Max("content_object__published_at"),
-            )
-            .order_by("-shared", "-same_section", "-published_at", "-content_object_id")
-            .values("content_object_id")[:count]
+            # Counting a column of the index (not the row's id) lets it be read without the table.
+            .annotate(shared=Count("content_object_id"))
+            .filter(shared__gte=2)
+            .values("content_object_id")
         )
-        candidates.append(best_by_tags)
+    if tag_ids:
+        # The best of those sharing one tag are the newest with any of the tags in the section, then anywhere:
+        # any story sharing one tag that is older than `count` of either kind ranks below all of them.
+        tagged = (
+            Article.objects.published(at=now)
+            .filter(pk__in=TaggedArticle.objects.filter(tag_id__in=tag_ids).values("content_object_id"))
+            .exclude(pk=article_id)
+            .order_by("-published_at", "-pk")
+            .values("pk")
+        )
+        candidates.append(tagged[:count])
+        if section_id is not None:
+            candidates.append(tagged.filter(in_section)[:count])
     if section_id is not None:
         newest_in_section = (
             Article.objects.published(at=now)
@@ -168,7 +210,9 @@ def _related_stories(
         .values("shared")
     )
     return (
-        Article.objects.filter(_any_of(candidates))
+        # published() again: the stories sharing several tags are found without reading them.
+        Article.objects.published(at=now)
+        .filter(_any_of(candidates))
         .with_card_columns()
         .annotate(
             shared_tags=Coalesce(Subquery(shared, output_field=IntegerField()), Value(0)) if tag_ids else Value(0),

@@ -92,8 +92,20 @@ def _postgresql_results(articles: QuerySet, raw: str) -> SearchResults:
     matches cost seconds at 100,000 stories; the newest matches come from the GIN index or a walk of the
     published_at index, whichever the planner finds cheaper, and only they are ranked."""
     matches = articles.search(raw)
-    newest = matches.order_by("-published_at", "-pk").values("pk")[: MAX_RANKED + 1]
-    rows = list(matches.filter(pk__in=newest).values_list("pk", "published_at", "section__slug", "section__name"))
+    query = search.parse(raw)
+    if search.has_phrase(query):
+        newest = search.postgresql_newest_matches(articles, query.text, MAX_RANKED + 1)
+    else:
+        # Words alone: the GIN index answers them exactly, and the newest come from it or from a walk of the
+        # published_at index, whichever the planner finds cheaper.
+        newest = matches.order_by("-published_at", "-pk").values("pk")[: MAX_RANKED + 1]
+    # By id alone, ranked: the match is not tested a second time on the rows the subquery found.
+    rows = list(
+        articles.filter(pk__in=newest)
+        .annotate(search_rank=search.postgresql_rank(query.text))
+        .order_by("-search_rank", "-published_at", "-pk")
+        .values_list("pk", "published_at", "section__slug", "section__name")
+    )
     capped = len(rows) > MAX_RANKED
     if capped:  # the extra one only said there are more: drop it, the oldest
         oldest = min(rows, key=lambda row: (row[1], row[0]))

@@ -140,20 +140,7 @@ def keyset_page(request: HttpRequest, queryset: QuerySet, per_page: int | None =
         rows = rows[:per_page][::-1]
         return KeysetPage(rows, older=str(Cursor.of(rows[-1])), newer=str(Cursor.of(rows[0])))
     if OLDER in request.GET:
-        cursor = _cursor_or_first_page(request, OLDER)
-        at = cursor.published_at
-        rows = _rows(
-            queryset,
-            newest_first.filter(published_at__lte=at).filter(
-                Q(published_at__lt=at) | Q(published_at=at, pk__lt=cursor.pk)
-            ),
-            per_page + 1,
-        )
-        if not rows:
-            raise PageMoved(_address(request))
-        page = rows[:per_page]
-        older = str(Cursor.of(page[-1])) if len(rows) > per_page else None
-        return KeysetPage(page, older=older, newer=str(Cursor.of(page[0])))
+        return older_page(request, lambda cursor, limit: list(older_rows(queryset, cursor, limit)), per_page)
     if OLD_PAGE in request.GET:
         raise PageMoved(_old_page_address(request, newest_first, per_page), permanent=True)
     return first_page(lambda limit: list(first_page_rows(queryset, limit)), per_page)
@@ -171,6 +158,37 @@ def first_page(fetch: Callable[[int], list], per_page: int | None = None) -> Key
     rows = fetch(per_page + 1)
     page = rows[:per_page]
     return KeysetPage(page, older=str(Cursor.of(page[-1])) if len(rows) > per_page else None, newer=None)
+
+
+def is_older_page(request: HttpRequest) -> bool:
+    """Whether keyset_page() would answer this request from older_page(): ?before= without ?after=."""
+    return OLDER in request.GET and NEWER not in request.GET
+
+
+def older_page(request: HttpRequest, fetch: Callable[[Cursor, int], list], per_page: int | None = None) -> KeysetPage:
+    """The page of stories older than the request's ?before= cursor from `fetch(cursor, limit)`, the rows
+    older_rows() gives: for a view that runs that query prepared (the home page's deep pages). Raises PageMoved
+    for a mangled cursor or one past the end."""
+    per_page = per_page or settings.ARTICLES_PER_PAGE
+    rows = fetch(_cursor_or_first_page(request, OLDER), per_page + 1)
+    if not rows:
+        raise PageMoved(_address(request))
+    page = rows[:per_page]
+    older = str(Cursor.of(page[-1])) if len(rows) > per_page else None
+    return KeysetPage(page, older=older, newer=str(Cursor.of(page[0])))
+
+
+def older_rows(queryset: QuerySet, cursor: Cursor, limit: int) -> QuerySet:
+    """The `limit` rows of `queryset` just older than `cursor`, newest first, as _rows() selects them
+    (unevaluated)."""
+    at = cursor.published_at
+    # The redundant bound on published_at alone lets the database seek in the index to the cursor.
+    ordered = (
+        queryset.order_by("-published_at", "-pk")
+        .filter(published_at__lte=at)
+        .filter(Q(published_at__lt=at) | Q(published_at=at, pk__lt=cursor.pk))
+    )
+    return queryset.filter(pk__in=ordered.values("pk")[:limit]).order_by(*ordered.query.order_by)
 
 
 def first_page_rows(queryset: QuerySet, limit: int) -> QuerySet:

@@ -1,4 +1,5 @@
-"""A subquery compiled once per process for each place it is used: the comment counts on every story.
+"""SQL the ORM does not write by itself: a subquery compiled once per process for each place it is used (the
+comment counts on every story), and `id = ANY(ARRAY(subquery))` for a handful of ids found by a subquery.
 
 Django compiles a subquery's SQL anew inside every query that uses it: about 1.5 ms of processor time for
 each comment count, and the article page asks for three (docs/performance.md). The counts are built once
@@ -10,7 +11,8 @@ compiles it once more under its own key.
 
 from typing import Any
 
-from django.db.models import Subquery
+from django.db import connections
+from django.db.models import F, Lookup, Q, QuerySet, Subquery
 
 
 class CompiledSubquery(Subquery):
@@ -39,3 +41,24 @@ class CompiledSubquery(Subquery):
             sql, params = super().as_sql(compiler, connection, template, **extra_context)
             found = self._compiled[key] = (sql, tuple(params))
         return found[0], list(found[1])
+
+
+class InArray(Lookup):
+    """`lhs = ANY(ARRAY(subquery))` (PostgreSQL): the subquery run once, before the rows are read (an InitPlan)."""
+
+    lookup_name = "in_array"
+
+    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list]:
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        return f"{lhs} = ANY(ARRAY({rhs}))", [*lhs_params, *rhs_params]
+
+
+def among(field: str, ids: QuerySet) -> Q:
+    """`field__in=ids` for a subquery that gives a handful of ids: on PostgreSQL as an array made once, so the
+    rows are read through `field`'s index whatever the planner guesses of the subquery's size. As a plain IN,
+    PostgreSQL joins the subquery to the table, and with a guess of thousands of ids (a LIMIT inside a UNION, a
+    HAVING it cannot estimate) it read the whole table to join them."""
+    if connections[ids.db].vendor == "postgresql":
+        return Q(InArray(F(field), ids))
+    return Q(**{f"{field}__in": ids})

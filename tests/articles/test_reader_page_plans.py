@@ -18,7 +18,7 @@ from django.db.models import Count, Q
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from articles.models import Article
+from articles.models import Article, TaggedArticle
 from comments.models import Comment
 
 pytestmark = pytest.mark.django_db
@@ -125,3 +125,41 @@ def test_search_finds_its_matches_in_the_full_text_index(archive, client):
     found = planned_scans(client, reverse("articles:search") + f"?q={word}")
     assert "article_search_idx" in indexes_used(found), found
     assert not sequential_reads(found, ("articles_article",))
+
+
+def rows_read(plan: dict, table: str) -> int:
+    """How many rows the plan's nodes read from `table`, over all their loops (EXPLAIN ANALYZE)."""
+    own = plan["Actual Rows"] * plan["Actual Loops"] if plan.get("Relation Name") == table else 0
+    return own + sum(rows_read(child, table) for child in plan.get("Plans", []))
+
+
+def test_related_stories_read_a_handful_of_stories_however_many_share_a_tag(archive, client):
+    copy_stories(COPIES)
+    busiest = TaggedArticle.objects.values("tag_id").annotate(n=Count("pk")).order_by("-n", "tag_id").first()["tag_id"]
+    with connection.cursor() as cursor:
+        # The busiest tag on every copy too: about 20,000 stories share it, as a newsroom's "Politics" would.
+        cursor.execute(
+            "INSERT INTO articles_taggedarticle (tag_id, content_object_id) "
+            "SELECT %s, id FROM articles_article WHERE slug LIKE %s",
+            [busiest, "%-copy-%"],
+        )
+        cursor.execute("ANALYZE articles_taggedarticle")
+    tagged = TaggedArticle.objects.filter(tag_id=busiest).values("content_object_id")
+    story = (
+        Article.objects.published()
+        .filter(pk__in=tagged)
+        .annotate(n=Count("tagged_items"))
+        .filter(n__gte=2)
+        .order_by("pk")
+        .first()
+    )
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(story.get_absolute_url()).status_code == 200
+    [related] = [query["sql"] for query in queries.captured_queries if "UNION" in query["sql"]]
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN (ANALYZE, FORMAT JSON) " + related)
+        raw = cursor.fetchone()[0]
+    plan = (raw if isinstance(raw, list) else json.loads(raw))[0]["Plan"]
+    # The candidates (the stories sharing two of its tags, the newest sharing one, the newest in its section),
+    # not every story sharing its busiest tag joined to its row.
+    assert rows_read(plan, "articles_article") < 200, json.dumps(plan, indent=1)

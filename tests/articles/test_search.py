@@ -61,6 +61,18 @@ def test_quoted_phrase_matches_only_words_together(client):
     assert sorted(found(client, "peace talks")) == ["Peace talks resume", "Talks on peace of mind"]
 
 
+def test_phrases_left_out_or_given_as_choices_match_exactly(client):
+    """PostgreSQL finds a phrase's candidates with its words loosened to "both words" and then checks the phrase
+    (articles/search.py, postgresql_newest_matches): a story with the words apart must still be found when the
+    phrase is left out, and phrases given as choices must each match as phrases."""
+    ArticleFactory(published=True, headline="Peace talks resume", body="<p>Envoys met.</p>")
+    ArticleFactory(published=True, headline="Talks on peace of mind", body="<p>Yoga.</p>")
+    ArticleFactory(published=True, headline="Mind the talks", body="<p>Peace.</p>")
+    assert sorted(found(client, 'talks -"peace talks"')) == ["Mind the talks", "Talks on peace of mind"]
+    assert sorted(found(client, '"peace talks" OR "peace of mind"')) == ["Peace talks resume", "Talks on peace of mind"]
+    assert found(client, '"mind the talks" peace') == ["Mind the talks"]
+
+
 def test_minus_sign_leaves_out_articles_with_the_word(client):
     ArticleFactory(published=True, headline="Election results in Mali")
     ArticleFactory(published=True, headline="Election results in Chad")

@@ -1,12 +1,14 @@
 """sitemap.xml, its sections and the Google News sitemap, read as a crawler reads them: parsed XML."""
 
 import xml.etree.ElementTree as ET
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
+from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 
 from articles.models import Article
 from articles.services import append_correction, withdraw_articles
@@ -248,7 +250,7 @@ def test_the_news_sitemap_holds_the_newest_1000_stories_and_no_more(client):
 def test_news_sitemap_query_count_does_not_grow_with_rows(client, django_assert_num_queries, rows):
     ArticleFactory.create_batch(rows, published=True)
     # The publication record comes from the cache, which tests/conftest.py warms as production's would be.
-    with django_assert_num_queries(2, info="the count, the rows"):
+    with django_assert_num_queries(1, info="the rows, uncounted"):
         assert len(news_entries(client)) == rows
 
 
@@ -285,3 +287,57 @@ def test_a_tag_without_a_recent_story_is_listed_without_a_date(client, monkeypat
         absolute(reverse("articles:tag", kwargs={"slug": "gao"})): None,
         absolute(reverse("articles:tag", kwargs={"slug": "mopti"})): day(newest.published_at),
     }
+
+
+# A moment when New York's date is the day before UTC's, so a date or time written in the wrong zone shows.
+EVENING_IN_NEW_YORK = datetime(2026, 3, 8, 3, 0, tzinfo=UTC)
+XML_DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>\n'
+
+
+@override_settings(TIME_ZONE="America/New_York")
+def test_the_news_sitemap_escapes_every_text_and_writes_times_in_the_sites_zone(client):
+    """The bytes Django's sitemap view and the news template wrote before the sitemap was written out directly:
+    one line of entries, newest first, headline and publication escaped, the time as `|date:"c"` gave it."""
+    publication = current_publication()
+    publication.name, publication.language = 'Ledger & "Sons" <Daily>', "en-GB"
+    publication.save()
+    with time_machine.travel(EVENING_IN_NEW_YORK, tick=False):
+        for slug, headline, minute in [("mali-niger-deal", 'Mali & Niger\'s <agree> "deal"', 30), ("gao", "Gao", 15)]:
+            published_at = datetime(2026, 3, 8, 2, minute, 0, 123456, tzinfo=UTC)
+            ArticleFactory(status=Article.Status.PUBLISHED, published_at=published_at, headline=headline, slug=slug)
+        response = client.get(reverse("news_sitemap"))
+    publication_xml = (
+        "<news:publication><news:name>Ledger &amp; &quot;Sons&quot; &lt;Daily&gt;</news:name>"
+        "<news:language>en</news:language></news:publication>"
+    )
+    assert response.content.decode() == (
+        XML_DECLARATION
+        + f'<urlset xmlns="{SITEMAP_NS}" xmlns:news="{NEWS_NS}">\n'
+        + "<url><loc>http://testserver/articles/mali-niger-deal/</loc><news:news>"
+        + publication_xml
+        + "<news:publication_date>2026-03-07T21:30:00.123456-05:00</news:publication_date>"
+        + "<news:title>Mali &amp; Niger&#x27;s &lt;agree&gt; &quot;deal&quot;</news:title></news:news></url>"
+        + "<url><loc>http://testserver/articles/gao/</loc><news:news>"
+        + publication_xml
+        + "<news:publication_date>2026-03-07T21:15:00.123456-05:00</news:publication_date>"
+        + "<news:title>Gao</news:title></news:news></url>\n"
+        + "</urlset>\n"
+    )
+    assert response["X-Robots-Tag"] == "noindex, noodp, noarchive"
+
+
+@override_settings(TIME_ZONE="America/New_York")
+def test_a_sitemap_page_dates_each_address_in_the_sites_zone_and_escapes_it(client):
+    with time_machine.travel(EVENING_IN_NEW_YORK, tick=False):
+        published_at = datetime(2026, 3, 8, 2, 30, tzinfo=UTC)
+        ArticleFactory(status=Article.Status.PUBLISHED, published_at=published_at, slug="mali", tags=["Côte & Co"])
+        stories = client.get(section_path("articles")).content.decode()
+        tags = client.get(section_path("tags")).content.decode()
+    assert stories == (
+        XML_DECLARATION
+        + f'<urlset xmlns="{SITEMAP_NS}">\n'
+        + "<url><loc>http://testserver/articles/mali/</loc><lastmod>2026-03-07</lastmod></url>\n"
+        + "</urlset>\n"
+    )
+    tag_path = reverse("articles:tag", kwargs={"slug": Article.objects.get().tags.get().slug})
+    assert f"<url><loc>http://testserver{escape(tag_path)}</loc><lastmod>2026-03-07</lastmod></url>" in tags

@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from articles.models import Article
+from articles.models import Article, Section
 from newsroom.paging import OLD_PAGE_LIMIT, Cursor
 from tests.factories import ArticleFactory, AuthorFactory, SectionFactory
 
@@ -209,3 +209,28 @@ def test_cursor_text_reads_back_exactly():
     at = timezone.now()
     assert Cursor.parse(str(Cursor(at, 42))) == Cursor(at, 42)
     assert Cursor.parse("nonsense") is None
+
+
+def test_the_home_pages_older_stories_leave_the_lead_out_and_keep_ties_in_order(client, archive):
+    """The home page reads its deeper pages through a query prepared once per process (articles/curation.py):
+    each cursor must bring its own stories, never the first cursor's."""
+    for _ in range(2):  # the second walk binds its cursors into the SQL the first one prepared
+        pages = walk(client, reverse("articles:home"), OLDER)
+        # The newest story leads the first page and is left out of the list on every page: each story once.
+        assert [h for page in pages for h in page] == [a.headline for a in archive]
+
+
+def test_the_home_pages_older_stories_build_no_query_once_prepared(client, archive, monkeypatch):
+    """Building and compiling the deep page's query cost more processor time than running it (docs/performance.md,
+    "Page 2,000 of the home page"): after the first request, no query of stories is compiled for a deep page of the
+    home page (the section bar's is the template's, as on every page)."""
+    from django.db.models.sql.compiler import SQLCompiler
+
+    url = reverse("articles:home") + f"?before={Cursor.of(archive[2])}"
+    assert client.get(url).status_code == 200
+    compiled = []
+    as_sql = SQLCompiler.as_sql
+    monkeypatch.setattr(SQLCompiler, "as_sql", lambda self, *a, **k: compiled.append(self) or as_sql(self, *a, **k))
+    other = reverse("articles:home") + f"?before={Cursor.of(archive[4])}"
+    assert client.get(other).status_code == 200
+    assert [compiler.query.model for compiler in compiled if compiler.query.model is not Section] == []
