@@ -70,13 +70,12 @@ def home_page(request: HttpRequest) -> tuple[Article | None, KeysetPage]:
     bylines and tags of the lead and the page together.
     """
     lead = lead_story()
+    lead_id = lead.pk if lead is not None else None
     if is_first_page(request):
         # The address nearly every reader asks for, prepared once per process (`_build_latest`).
-        lead_id = lead.pk if lead is not None else None
         page = first_page(lambda limit: _latest.run(shape={"limit": limit}, now=timezone.now(), lead_id=lead_id))
     elif is_older_page(request):
         # "Older stories", which crawlers and readers of the archive walk page after page: prepared too.
-        lead_id = lead.pk if lead is not None else None
         page = older_page(
             request,
             lambda cursor, limit: _older.run(
@@ -85,8 +84,8 @@ def home_page(request: HttpRequest) -> tuple[Article | None, KeysetPage]:
         )
     else:
         latest = Article.objects.published().with_card_columns()
-        if lead is not None:
-            latest = latest.exclude(pk=lead.pk)
+        if lead_id is not None:
+            latest = latest.exclude(pk=lead_id)
         page = keyset_page(request, latest)
     lead = lead if page.is_first else None
     prefetch_for_listing([*([lead] if lead else []), *page.object_list])

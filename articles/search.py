@@ -203,7 +203,8 @@ def postgresql_newest_matches(articles: QuerySet, text: str, limit: int) -> RawS
     query's text that PostgreSQL makes once, before either runs (a one-time filter)."""
     config = postgres_config(language())
     query = [config, text]
-    has_phrase = f"strpos(websearch_to_tsquery({'%s::regconfig'}, %s)::text, '<') > 0"
+    # The query, as PostgreSQL reads it, holds a phrase operator (<-> or <N>).
+    phrase_test = "strpos(websearch_to_tsquery(%s::regconfig, %s)::text, '<') > 0"
     # Constants only in the SQL: the reader's text travels as a parameter.
     loosened = RawSQL(  # noqa: S611
         f"articles_article.search_vector @@ ({_LOOSENED_TSQUERY})", query * 3, output_field=BooleanField()
@@ -215,7 +216,7 @@ def postgresql_newest_matches(articles: QuerySet, text: str, limit: int) -> RawS
         .values("candidate_id", "candidate_at")
     )
     inner, params = candidates.query.sql_with_params()
-    without_phrase = RawSQL(f"NOT ({has_phrase})", query, output_field=BooleanField())  # noqa: S611
+    without_phrase = RawSQL(f"NOT ({phrase_test})", query, output_field=BooleanField())  # noqa: S611
     plain = articles.search(text).filter(without_phrase).order_by("-published_at", "-pk").values("pk")[:limit]
     plain_sql, plain_params = plain.query.sql_with_params()
     # OFFSET 0 keeps the phrase test out of the candidates' scan; the scalar subquery keeps it a test per row,
@@ -223,7 +224,7 @@ def postgresql_newest_matches(articles: QuerySet, text: str, limit: int) -> RawS
     sql = (
         f"(SELECT candidates.candidate_id FROM ({inner} OFFSET 0) candidates "  # noqa: S608
         "WHERE (SELECT story.search_vector FROM articles_article story WHERE story.id = candidates.candidate_id) "
-        f"@@ websearch_to_tsquery(%s::regconfig, %s) AND {has_phrase} "
+        f"@@ websearch_to_tsquery(%s::regconfig, %s) AND {phrase_test} "
         "ORDER BY candidates.candidate_at DESC, candidates.candidate_id DESC LIMIT %s) "
         f"UNION ALL ({plain_sql})"
     )
